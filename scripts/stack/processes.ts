@@ -1,0 +1,113 @@
+/**
+ * Starting and stopping the stack's processes. Each one runs in its own process group (detached) and its PID
+ * is recorded, so `stack:down` stops exactly what `stack:up` started — never anything found by name.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StackConfig } from './config';
+import { log } from './config';
+
+export interface StartOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readPid(cfg: StackConfig, name: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(cfg.pids, `${name}.pid`), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function runningPid(cfg: StackConfig, name: string): number | undefined {
+  const pid = readPid(cfg, name);
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
+}
+
+export function startProcess(cfg: StackConfig, opts: StartOptions): number {
+  fs.mkdirSync(cfg.logs, { recursive: true });
+  fs.mkdirSync(cfg.pids, { recursive: true });
+  const logFile = path.join(cfg.logs, `${opts.name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(opts.command, opts.args, {
+    cwd: opts.cwd ?? cfg.state,
+    env: opts.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${opts.name} (${opts.command}): see ${logFile}`);
+  child.unref();
+  fs.writeFileSync(path.join(cfg.pids, `${opts.name}.pid`), `${child.pid}\n`);
+  log(`started ${opts.name} (pid ${child.pid}, log ${path.relative(process.cwd(), logFile)})`);
+  return child.pid;
+}
+
+/** Stops one recorded process group: SIGTERM, then SIGKILL after a grace period. */
+export async function stopProcess(cfg: StackConfig, name: string, graceMs = 10_000): Promise<void> {
+  const pid = readPid(cfg, name);
+  const pidFile = path.join(cfg.pids, `${name}.pid`);
+  if (pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  if (isAlive(pid)) {
+    signalGroup('SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) {
+      log(`${name} (pid ${pid}) ignored SIGTERM, sending SIGKILL`);
+      signalGroup('SIGKILL');
+      while (isAlive(pid)) await sleep(50);
+    }
+    log(`stopped ${name} (pid ${pid})`);
+  }
+  // Children that outlived their leader still belong to the group.
+  signalGroup('SIGKILL');
+  fs.rmSync(pidFile, { force: true });
+}
+
+/** Polls `probe` until it resolves true; fails with the tail of the component's log. */
+export async function waitFor(
+  cfg: StackConfig,
+  name: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const pid = readPid(cfg, name);
+    if (pid !== undefined && !isAlive(pid)) break;
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(250);
+  }
+  const logFile = path.join(cfg.logs, `${name}.log`);
+  const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n') : '';
+  const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(`${name} did not become healthy within ${timeoutMs / 1000}s${reason}. Log tail:\n${tail}`);
+}
