@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm test`: brings the local stack up when it is not running (and takes it down afterwards only if it
+# started it), bundles the workflow code once, then runs unit, workflow and integration tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ -d node_modules ]] || npm ci --no-audit --no-fund
+
+started_stack=0
+if [[ "$(node --import tsx scripts/stack/status.ts)" != "up" ]]; then
+  bash scripts/stack-up.sh
+  started_stack=1
+fi
+cleanup() { if ((started_stack)); then bash scripts/stack-down.sh || true; fi; }
+trap cleanup EXIT
+
+# shellcheck disable=SC1091
+source .stack/env
+export KUBEPROOF_PROBE_LOOPBACK_ONLY=true
+mkdir -p test-output
+node --import tsx test/helpers/prebundle.ts
+
+shopt -s globstar nullglob
+files=(test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts)
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" "$@"

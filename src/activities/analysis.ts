@@ -1,0 +1,62 @@
+/** Activities that only compute: statistics, grading, regression tests and the AI verdict. */
+import { Context } from '@temporalio/activity';
+import { buildEvidence, judge, parseAiEnv, type JudgeResult } from '../ai';
+import { compareWithHistory, gradeMetric, gradeOverall, resolveTargets, summarize } from '../baseline';
+import type { MetricSamples } from '../baseline/types';
+import { podReadySamples } from '../k8s/measure';
+import type { HealthReport, PodTimeline } from '../k8s/types';
+import type { Targets } from '../scenarios/schema';
+import type { AiMode, BaselineResult } from '../workflows/types';
+
+export interface AnalysisDeps {
+  /** The environment AI settings are read from (the worker's; secrets never travel in workflow inputs). */
+  env: NodeJS.ProcessEnv;
+}
+
+export function createAnalysisActivities(deps: AnalysisDeps) {
+  return {
+    async judgeRun(input: {
+      mode: AiMode;
+      scenario: string;
+      cluster: string;
+      health: HealthReport;
+      pods: PodTimeline[];
+      targets: Targets;
+    }): Promise<JudgeResult> {
+      const evidence = buildEvidence({
+        scenario: input.scenario,
+        cluster: input.cluster,
+        health: input.health,
+        latency: [summarize(podReadySamples(input.pods))],
+        targets: input.targets,
+      });
+      const ctx = Context.current();
+      return judge(evidence, {
+        mode: input.mode,
+        env: parseAiEnv(deps.env),
+        heartbeat: () => ctx.heartbeat(),
+        signal: ctx.cancellationSignal,
+      });
+    },
+
+    // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
+    async analyzeBaseline(input: {
+      samples: MetricSamples[];
+      targets: Targets;
+      history: Record<string, number[][]> | [];
+    }): Promise<BaselineResult> {
+      const targets = resolveTargets(input.targets);
+      const summaries = input.samples.map(summarize);
+      const grades = summaries.map((s) => gradeMetric(s, targets[s.metric]));
+      const history = Array.isArray(input.history) ? {} : input.history;
+      const regressions = input.samples.map((s) => compareWithHistory(s, history[s.metric] ?? []));
+      return {
+        summaries,
+        grades,
+        overall: gradeOverall(grades.map((g) => g.grade)),
+        regressions,
+        regressed: regressions.some((r) => r.outcome === 'regressed'),
+      };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Failure type names shared by activities (which throw them) and retry policies (which match on them).
+ * A const object, not an enum or classes: workflow code branches on `failure.type` strings, because
+ * `instanceof` does not survive the workflow sandbox.
+ */
+export const ErrorType = {
+  /** The scenario file or its content is invalid. Never retried. */
+  InvalidScenario: 'InvalidScenario',
+  /** The API server rejected a rendered manifest (HTTP 400/422). Never retried. */
+  InvalidManifest: 'InvalidManifest',
+  /** Missing permissions (HTTP 401/403). Retrying cannot help. */
+  Forbidden: 'Forbidden',
+  /** A service did not reach its condition (scheduled, ready, healthy) in time. */
+  ServiceNotReady: 'ServiceNotReady',
+  /** Pods cannot be placed on any node. */
+  Unschedulable: 'Unschedulable',
+  /** The health step found unhealthy services. */
+  HealthCheckFailed: 'HealthCheckFailed',
+  /** `--ai required` and no AI verdict could be had. */
+  AiUnavailable: 'AiUnavailable',
+  /** Cleanup could not remove every object the run created. */
+  LeftoverObjects: 'LeftoverObjects',
+  /** 5xx, 429, timeouts, connection resets: retried with backoff. */
+  TransientApi: 'TransientApi',
+} as const;
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Failures that retrying an activity cannot fix. */
+export const nonRetryableErrorTypes: ErrorType[] = [
+  ErrorType.InvalidScenario,
+  ErrorType.InvalidManifest,
+  ErrorType.Forbidden,
+  ErrorType.ServiceNotReady,
+  ErrorType.Unschedulable,
+  ErrorType.HealthCheckFailed,
+  ErrorType.AiUnavailable,
+];
+
+/**
+ * A domain failure with a type name, raised by src/k8s, src/ai, src/scenarios. Activities convert it to an
+ * ApplicationFailure with the same type; domain code never imports Temporal.
+ */
+export class KubeproofError extends Error {
+  constructor(
+    readonly type: ErrorType,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = type;
+  }
+}

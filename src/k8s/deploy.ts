@@ -1,0 +1,196 @@
+/** Applying a run's objects (server-side apply: a retried or replayed call never duplicates) and waiting for them. */
+import * as k8s from '@kubernetes/client-node';
+import type { ServiceSpec } from '../scenarios/schema';
+import { call } from './api-errors';
+import type { KubeClients } from './client';
+import { PodTracker, type TrackedPod } from './pod-tracker';
+import {
+  FIELD_MANAGER,
+  type RunIdentity,
+  namespaceName,
+  renderNamespace,
+  renderService,
+  serviceSelector,
+} from './render';
+import type { PodTimeline } from './types';
+
+export type WaitCondition = 'scheduled' | 'ready' | 'healthy';
+
+async function apply(clients: KubeClients, object: k8s.KubernetesObject, manager = FIELD_MANAGER): Promise<void> {
+  const what = `applying ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
+  await call(what, () =>
+    clients.objects.patch(object, undefined, undefined, manager, true, k8s.PatchStrategy.ServerSideApply),
+  );
+}
+
+export async function applyNamespace(clients: KubeClients, run: RunIdentity): Promise<string> {
+  await apply(clients, renderNamespace(run));
+  return namespaceName(run);
+}
+
+export async function applyService(clients: KubeClients, run: RunIdentity, svc: ServiceSpec): Promise<string[]> {
+  const objects = renderService(run, svc);
+  for (const object of objects) await apply(clients, object);
+  return objects.map((o) => `${o.kind}/${o.metadata.name}`);
+}
+
+/** Applies a partial object under a separate field manager (scale, restart annotations during baselines). */
+export const applyPartial = (clients: KubeClients, object: k8s.KubernetesObject): Promise<void> =>
+  apply(clients, object, `${FIELD_MANAGER}-baseline`);
+
+export interface AwaitRequest {
+  run: RunIdentity;
+  service: string;
+  replicas: number;
+  hasPorts: boolean;
+  condition: WaitCondition;
+  timeoutMs: number;
+  /** Epoch ms when the service was applied; bounds timestamps that predate the watch. */
+  notBefore: number;
+  /** Unschedulable pods fail the wait after this long (the scheduler would keep retrying). */
+  unschedulableAfterMs?: number;
+  /** Restarts per pod that count as a crash loop. */
+  crashLoopRestarts?: number;
+}
+
+export type AwaitState = 'met' | 'timeout' | 'unschedulable' | 'crash-loop';
+
+export interface AwaitResult {
+  service: string;
+  condition: WaitCondition;
+  state: AwaitState;
+  elapsedMs: number;
+  reason?: string;
+  pods: PodTimeline[];
+}
+
+export async function readyEndpoints(
+  clients: KubeClients,
+  namespace: string,
+  service: string,
+): Promise<{ ready: number; notReady: number }> {
+  const slices = await call(`listing EndpointSlices of ${namespace}/${service}`, () =>
+    clients.discovery.listNamespacedEndpointSlice({
+      namespace,
+      labelSelector: `kubernetes.io/service-name=${service}`,
+    }),
+  );
+  let ready = 0;
+  let notReady = 0;
+  for (const slice of slices.items) {
+    for (const endpoint of slice.endpoints ?? []) {
+      if (endpoint.conditions?.ready === false) notReady++;
+      else ready++;
+    }
+  }
+  return { ready, notReady };
+}
+
+export async function awaitService(
+  clients: KubeClients,
+  req: AwaitRequest,
+  opts: {
+    signal?: AbortSignal | undefined;
+    heartbeat?: (() => void) | undefined;
+    /** Runs once the watch is live and before waiting: the apply, so every pod is seen from its creation. */
+    start?: () => Promise<void>;
+  } = {},
+): Promise<AwaitResult> {
+  const started = Date.now();
+  const namespace = namespaceName(req.run);
+  const unschedulableAfter = req.unschedulableAfterMs ?? 10_000;
+  const crashLoopRestarts = req.crashLoopRestarts ?? 3;
+  const tracker = await PodTracker.start(
+    clients,
+    namespace,
+    serviceSelector(req.run.runId, req.service),
+    req.notBefore,
+  );
+  try {
+    await opts.start?.();
+    const check = async (pods: TrackedPod[]): Promise<Omit<AwaitResult, 'pods' | 'elapsedMs'> | undefined> => {
+      const live = pods.filter((p) => !p.terminating);
+      const stuck = live.find(
+        (p) => p.unschedulableSince !== undefined && Date.now() - p.unschedulableSince >= unschedulableAfter,
+      );
+      if (stuck)
+        return {
+          service: req.service,
+          condition: req.condition,
+          state: 'unschedulable',
+          reason: `pod ${stuck.pod}: ${stuck.waitingReason}`,
+        };
+      const crashing = live.find(
+        (p) => p.restarts >= crashLoopRestarts || (p.crashLooping && p.restarts >= crashLoopRestarts),
+      );
+      if (crashing) {
+        return {
+          service: req.service,
+          condition: req.condition,
+          state: 'crash-loop',
+          reason: `pod ${crashing.pod} restarted ${crashing.restarts} times (${crashing.waitingReason ?? 'CrashLoopBackOff'})`,
+        };
+      }
+      const scheduled = live.filter((p) => p.scheduledAt !== undefined).length;
+      const ready = live.filter((p) => p.readyAt !== undefined).length;
+      const met = { service: req.service, condition: req.condition, state: 'met' as const };
+      if (req.condition === 'scheduled') return scheduled >= req.replicas ? met : undefined;
+      if (ready < req.replicas) return undefined;
+      if (req.condition === 'ready') return met;
+      // healthy: ready, serving through its Service, and not restarting.
+      if (live.some((p) => p.restarts > 0)) return undefined;
+      if (!req.hasPorts) return met;
+      const endpoints = await readyEndpoints(clients, namespace, req.service);
+      return endpoints.ready >= req.replicas ? met : undefined;
+    };
+    const outcome = await tracker.until(check, {
+      timeoutMs: req.timeoutMs,
+      signal: opts.signal,
+      onTick: opts.heartbeat,
+    });
+    const pods = tracker.timelines();
+    const elapsedMs = Date.now() - started;
+    if (outcome) return { ...outcome, elapsedMs, pods };
+    const snapshot = tracker.snapshot().filter((p) => !p.terminating);
+    const ready = snapshot.filter((p) => p.readyAt !== undefined).length;
+    const waiting = snapshot.find((p) => p.readyAt === undefined)?.waitingReason;
+    return {
+      service: req.service,
+      condition: req.condition,
+      state: 'timeout',
+      elapsedMs,
+      reason: `${ready}/${req.replicas} replicas ready after ${Math.round(req.timeoutMs / 1000)}s waiting for "${req.condition}"${waiting ? ` (${waiting})` : ''}`,
+      pods,
+    };
+  } finally {
+    tracker.stop();
+  }
+}
+
+/**
+ * Applies one service and follows its pods to Ready (or until the timeout, an unschedulable pod or a crash
+ * loop). The watch starts before the apply, so creation, scheduling and readiness are all observed live.
+ */
+export async function deployService(
+  clients: KubeClients,
+  run: RunIdentity,
+  svc: ServiceSpec,
+  timeoutMs: number,
+  opts: { signal?: AbortSignal | undefined; heartbeat?: (() => void) | undefined } = {},
+): Promise<AwaitResult & { objects: string[] }> {
+  let objects: string[] = [];
+  const result = await awaitService(
+    clients,
+    {
+      run,
+      service: svc.name,
+      replicas: svc.replicas,
+      hasPorts: svc.ports.length > 0,
+      condition: 'ready',
+      timeoutMs,
+      notBefore: Date.now(),
+    },
+    { ...opts, start: async () => void (objects = await applyService(clients, run, svc)) },
+  );
+  return { ...result, objects };
+}

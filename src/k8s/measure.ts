@@ -1,0 +1,134 @@
+/**
+ * Active baseline measurements against a deployed run: scale-out time to Ready, rolling-restart time and API
+ * round trips, each repeated `samples` times, plus latencies derived from the pods seen during deploy.
+ * Every loop is bounded by its sample count and a timeout.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MetricSamples } from '../baseline/types';
+import { Metric } from '../baseline/types';
+import type { ServiceSpec } from '../scenarios/schema';
+import { call } from './api-errors';
+import type { KubeClients } from './client';
+import { applyPartial } from './deploy';
+import { PodTracker } from './pod-tracker';
+import { type RunIdentity, namespaceName, serviceSelector } from './render';
+import type { PodTimeline } from './types';
+
+export interface MeasureOptions {
+  samples: number;
+  /** Upper bound for one sample (one scale-out or one rollout). */
+  sampleTimeoutMs: number;
+  heartbeat?: (() => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Creation → Ready for every pod that became ready during deploy. */
+export function podReadySamples(pods: PodTimeline[]): MetricSamples {
+  const samples = pods.filter((p) => p.readyAt !== undefined).map((p) => p.readyAt! - p.createdAt);
+  return { metric: Metric.PodReady, samples, failures: pods.length - samples.length };
+}
+
+export async function measureApiRoundTrips(
+  clients: KubeClients,
+  run: RunIdentity,
+  opts: MeasureOptions,
+): Promise<MetricSamples> {
+  const samples: number[] = [];
+  let failures = 0;
+  const name = namespaceName(run);
+  // Several requests per sample: single round trips on loopback are sub-millisecond noise.
+  for (let i = 0; i < opts.samples * 4; i++) {
+    opts.signal?.throwIfAborted();
+    const started = performance.now();
+    try {
+      await clients.core.readNamespace({ name });
+      samples.push(Math.round((performance.now() - started) * 100) / 100);
+    } catch {
+      failures++;
+    }
+  }
+  return { metric: Metric.ApiRoundTrip, samples, failures };
+}
+
+export async function measureScaleOut(
+  clients: KubeClients,
+  run: RunIdentity,
+  svc: ServiceSpec,
+  opts: MeasureOptions,
+): Promise<MetricSamples> {
+  const namespace = namespaceName(run);
+  const scale = (replicas: number) =>
+    applyPartial(clients, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: svc.name, namespace },
+      spec: { replicas },
+    } as never);
+  const samples: number[] = [];
+  let failures = 0;
+  const tracker = await PodTracker.start(clients, namespace, serviceSelector(run.runId, svc.name), Date.now());
+  try {
+    for (let i = 0; i < opts.samples; i++) {
+      const before = new Set(tracker.snapshot().map((p) => p.uid));
+      const started = Date.now();
+      await scale(svc.replicas + 1);
+      const readyAt = await tracker.until(
+        (pods) => pods.find((p) => !before.has(p.uid) && p.readyAt !== undefined)?.readyAt,
+        { timeoutMs: opts.sampleTimeoutMs, signal: opts.signal, onTick: opts.heartbeat, pollMs: 250 },
+      );
+      if (readyAt === undefined) failures++;
+      else samples.push(readyAt - started);
+      await scale(svc.replicas);
+      await tracker.until((pods) => (pods.filter((p) => !p.terminating).length <= svc.replicas ? true : undefined), {
+        timeoutMs: opts.sampleTimeoutMs,
+        signal: opts.signal,
+        onTick: opts.heartbeat,
+        pollMs: 250,
+      });
+    }
+  } finally {
+    tracker.stop();
+  }
+  return { metric: Metric.ScaleOut, samples, failures };
+}
+
+export async function measureRollingRestart(
+  clients: KubeClients,
+  run: RunIdentity,
+  svc: ServiceSpec,
+  opts: MeasureOptions,
+): Promise<MetricSamples> {
+  const namespace = namespaceName(run);
+  const samples: number[] = [];
+  let failures = 0;
+  for (let i = 0; i < opts.samples; i++) {
+    const started = Date.now();
+    await applyPartial(clients, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: svc.name, namespace },
+      spec: { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
+    } as never);
+    let done = false;
+    while (!done && Date.now() - started < opts.sampleTimeoutMs) {
+      opts.signal?.throwIfAborted();
+      opts.heartbeat?.();
+      const d = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
+        clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
+      );
+      const want = d.spec?.replicas ?? svc.replicas;
+      const s = d.status;
+      done =
+        (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+        s?.updatedReplicas === want &&
+        s?.readyReplicas === want &&
+        s?.availableReplicas === want &&
+        s?.replicas === want;
+      if (!done) await sleep(100);
+    }
+    if (done) samples.push(Date.now() - started);
+    else failures++;
+  }
+  return { metric: Metric.RollingRestart, samples, failures };
+}

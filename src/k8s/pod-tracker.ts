@@ -1,0 +1,180 @@
+/**
+ * Follows the pods of one selector with a watch and records when each pod was created, scheduled, running and
+ * ready. Kubernetes timestamps have one-second resolution, so transitions seen live on the watch are stamped
+ * with the local clock in milliseconds; transitions that happened before the watch started fall back to the
+ * server's timestamps, never earlier than `notBefore` (the moment the objects were applied).
+ */
+import type * as k8s from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { call } from './api-errors';
+import type { KubeClients } from './client';
+import { Label } from './render';
+import type { PodTimeline } from './types';
+
+export interface TrackedPod extends PodTimeline {
+  uid: string;
+  terminating: boolean;
+  unschedulableSince?: number;
+  crashLooping: boolean;
+}
+
+const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
+
+function condition(pod: k8s.V1Pod, type: string): k8s.V1PodCondition | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type);
+}
+
+export class PodTracker {
+  private readonly pods = new Map<string, TrackedPod>();
+  private readonly listeners = new Set<() => void>();
+  private abort: AbortController | undefined;
+  private stopped = false;
+  private live = false;
+
+  private constructor(
+    private readonly clients: KubeClients,
+    private readonly namespace: string,
+    private readonly selector: string,
+    private readonly notBefore: number,
+  ) {}
+
+  static async start(clients: KubeClients, namespace: string, selector: string, notBefore = 0): Promise<PodTracker> {
+    const tracker = new PodTracker(clients, namespace, selector, notBefore);
+    await tracker.resync();
+    return tracker;
+  }
+
+  snapshot(): TrackedPod[] {
+    return [...this.pods.values()].map((p) => ({ ...p }));
+  }
+
+  timelines(): PodTimeline[] {
+    return this.snapshot().map(({ uid: _u, terminating: _t, unschedulableSince: _s, crashLooping: _c, ...t }) => t);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+    this.listeners.clear();
+  }
+
+  /**
+   * Resolves when `check` returns a value other than undefined, or with undefined when the timeout passes.
+   * Re-checks on every pod change and at least every `pollMs` (for time-based conditions).
+   */
+  async until<T>(
+    check: (pods: TrackedPod[]) => T | undefined | Promise<T | undefined>,
+    opts: { timeoutMs: number; signal?: AbortSignal | undefined; onTick?: (() => void) | undefined; pollMs?: number },
+  ): Promise<T | undefined> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const pollMs = opts.pollMs ?? 1000;
+    while (Date.now() < deadline) {
+      opts.signal?.throwIfAborted();
+      const result = await check(this.snapshot());
+      if (result !== undefined) return result;
+      opts.onTick?.();
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.listeners.delete(wake);
+          opts.signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(pollMs, Math.max(0, deadline - Date.now())));
+        this.listeners.add(wake);
+        opts.signal?.addEventListener('abort', wake, { once: true });
+      });
+    }
+    return undefined;
+  }
+
+  private async resync(): Promise<void> {
+    this.live = false;
+    const list = await call(`listing pods in ${this.namespace}`, () =>
+      this.clients.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector }),
+    );
+    const seen = new Set<string>();
+    for (const pod of list.items) {
+      seen.add(pod.metadata?.uid ?? '');
+      this.observe(pod);
+    }
+    for (const [uid, pod] of this.pods) if (!seen.has(uid)) pod.terminating = true;
+    this.notify();
+    if (this.stopped) return;
+    this.abort = await this.clients.watch.watch(
+      `/api/v1/namespaces/${this.namespace}/pods`,
+      { labelSelector: this.selector, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+      (phase, obj: k8s.V1Pod) => {
+        if (phase === 'BOOKMARK') return;
+        if (phase === 'DELETED') {
+          const tracked = this.pods.get(obj.metadata?.uid ?? '');
+          if (tracked) tracked.terminating = true;
+        } else {
+          this.observe(obj);
+        }
+        this.notify();
+      },
+      () => {
+        // The server closed the watch (timeout, expired resourceVersion) or the connection broke: list again.
+        if (!this.stopped)
+          void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));
+      },
+    );
+    this.live = true;
+  }
+
+  private retryLater(): void {
+    if (!this.stopped)
+      void sleep(1000).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private observe(pod: k8s.V1Pod): void {
+    const uid = pod.metadata?.uid;
+    if (!uid) return;
+    const now = Date.now();
+    // Live transitions get the local clock; ones that predate the watch get server time, clamped to notBefore.
+    const at = (server: Date | string | undefined) => (this.live ? now : Math.max(this.notBefore, ms(server) ?? now));
+    let tracked = this.pods.get(uid);
+    if (!tracked) {
+      tracked = {
+        uid,
+        pod: pod.metadata?.name ?? uid,
+        service: pod.metadata?.labels?.[Label.Name] ?? '',
+        createdAt: at(pod.metadata?.creationTimestamp),
+        restarts: 0,
+        phase: 'Pending',
+        terminating: false,
+        crashLooping: false,
+      };
+      this.pods.set(uid, tracked);
+    }
+    const scheduled = condition(pod, 'PodScheduled');
+    if (tracked.scheduledAt === undefined && (pod.spec?.nodeName || scheduled?.status === 'True')) {
+      tracked.scheduledAt = at(scheduled?.lastTransitionTime);
+    }
+    if (pod.spec?.nodeName) tracked.node = pod.spec.nodeName;
+    if (tracked.runningAt === undefined && pod.status?.phase === 'Running') {
+      tracked.runningAt = at(pod.status.startTime);
+    }
+    const ready = condition(pod, 'Ready');
+    if (tracked.readyAt === undefined && ready?.status === 'True') tracked.readyAt = at(ready.lastTransitionTime);
+    tracked.phase = pod.status?.phase ?? 'Pending';
+    tracked.terminating = pod.metadata?.deletionTimestamp !== undefined;
+    const statuses = pod.status?.containerStatuses ?? [];
+    tracked.restarts = statuses.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
+    tracked.crashLooping = statuses.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff');
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+      tracked.unschedulableSince ??= now;
+      tracked.waitingReason = `Unschedulable: ${scheduled.message ?? 'no node fits the pod'}`;
+    } else {
+      delete tracked.unschedulableSince;
+      const waiting = statuses.find((c) => c.state?.waiting)?.state?.waiting;
+      if (waiting) tracked.waitingReason = `${waiting.reason ?? 'Waiting'}: ${waiting.message ?? ''}`.trim();
+      else delete tracked.waitingReason;
+    }
+  }
+}

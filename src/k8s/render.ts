@@ -1,0 +1,130 @@
+/**
+ * Renders one scenario service into Kubernetes objects: a Deployment, a Service when it has ports, and a
+ * ConfigMap holding its environment. Every object carries the run's labels, so cleanup can find it by run id.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import type { ServiceSpec } from '../scenarios/schema';
+
+export const Label = {
+  ManagedBy: 'app.kubernetes.io/managed-by',
+  Name: 'app.kubernetes.io/name',
+  RunId: 'kubeproof.dev/run-id',
+  Scenario: 'kubeproof.dev/scenario',
+} as const;
+
+export const FIELD_MANAGER = 'kubeproof';
+
+export interface RunIdentity {
+  runId: string;
+  scenario: string;
+}
+
+export function runLabels(run: RunIdentity): Record<string, string> {
+  return { [Label.ManagedBy]: 'kubeproof', [Label.RunId]: labelSafe(run.runId), [Label.Scenario]: run.scenario };
+}
+
+export const runSelector = (runId: string): string => `${Label.ManagedBy}=kubeproof,${Label.RunId}=${labelSafe(runId)}`;
+export const serviceSelector = (runId: string, service: string): string =>
+  `${runSelector(runId)},${Label.Name}=${service}`;
+
+/** Label values: ≤ 63 chars of [A-Za-z0-9._-], starting and ending alphanumeric. */
+function labelSafe(value: string): string {
+  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, '-').slice(-63);
+  return cleaned.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
+}
+
+/** `kp-<scenario>-<short run id>`, a valid DNS-1123 label (≤ 63 chars). */
+export function namespaceName(run: RunIdentity): string {
+  const short = run.runId
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(-8);
+  return `kp-${run.scenario.slice(0, 63 - 4 - short.length - 1)}-${short}`.replace(/-+$/, '');
+}
+
+export function renderNamespace(run: RunIdentity): k8s.V1Namespace {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName(run), labels: runLabels(run) } };
+}
+
+export type RenderedObject = k8s.KubernetesObject & { metadata: { name: string; namespace: string } };
+
+export function renderService(run: RunIdentity, svc: ServiceSpec): RenderedObject[] {
+  const namespace = namespaceName(run);
+  const labels: Record<string, string> = { ...runLabels(run), [Label.Name]: svc.name };
+  const metadata = { name: svc.name, namespace, labels };
+  const objects: RenderedObject[] = [];
+  const hasEnv = Object.keys(svc.env).length > 0;
+  if (hasEnv) {
+    const configMap: k8s.V1ConfigMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { ...metadata, name: `${svc.name}-env` },
+      data: svc.env,
+    };
+    objects.push(configMap as RenderedObject);
+  }
+  const probe = renderProbe(svc);
+  const container: k8s.V1Container = {
+    name: svc.name,
+    image: svc.image,
+    ports: svc.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
+    resources: compactResources(svc.resources),
+    ...(hasEnv ? { envFrom: [{ configMapRef: { name: `${svc.name}-env` } }] } : {}),
+    ...(probe ? { readinessProbe: probe } : {}),
+  };
+  const deployment: k8s.V1Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: svc.replicas,
+      selector: { matchLabels: { [Label.RunId]: labels[Label.RunId]!, [Label.Name]: svc.name } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: { ...svc.podLabels, ...labels }, annotations: svc.podAnnotations },
+        spec: {
+          containers: [container],
+          // Simulated and real clusters alike: don't keep a dying pod around for 30 s during cleanup.
+          terminationGracePeriodSeconds: 5,
+          automountServiceAccountToken: false,
+        },
+      },
+    },
+  };
+  objects.push(deployment as RenderedObject);
+  if (svc.ports.length > 0) {
+    const service: k8s.V1Service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata,
+      spec: {
+        selector: { [Label.RunId]: labels[Label.RunId]!, [Label.Name]: svc.name },
+        ports: svc.ports.map((p, i) => ({
+          name: p.name ?? `port-${i}`,
+          port: p.port,
+          targetPort: p.port,
+          protocol: p.protocol,
+        })),
+      },
+    };
+    objects.push(service as RenderedObject);
+  }
+  return objects;
+}
+
+function renderProbe(svc: ServiceSpec): k8s.V1Probe | undefined {
+  const timing = { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 };
+  if (!svc.readiness) return undefined;
+  if ('http' in svc.readiness)
+    return { httpGet: { path: svc.readiness.http.path, port: svc.readiness.http.port }, ...timing };
+  return { tcpSocket: { port: svc.readiness.tcp.port }, ...timing };
+}
+
+/** Drops absent entries: the API types (and exactOptionalPropertyTypes) want plain string maps. */
+function compactResources(resources: ServiceSpec['resources']): k8s.V1ResourceRequirements {
+  const compact = (m: Record<string, string | undefined> | undefined) =>
+    m ? Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => e[1] !== undefined)) : undefined;
+  const requests = compact(resources.requests);
+  const limits = compact(resources.limits);
+  return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}

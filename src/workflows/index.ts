@@ -1,0 +1,1 @@
+export { progressQuery, validateScenario } from './validate-scenario';

@@ -1,0 +1,34 @@
+/** Assertions about what a run left in the real cluster. */
+import * as k8s from '@kubernetes/client-node';
+import { runSelector } from '../../src/k8s/render';
+import { stack } from './env';
+
+let clients: { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } | undefined;
+export function kube(): { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } {
+  if (!clients) {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(stack.kubeconfig);
+    clients = { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api) };
+  }
+  return clients;
+}
+
+/** Every object carrying the run's label, anywhere in the cluster, plus its namespace. */
+export async function leftovers(runId: string): Promise<string[]> {
+  const labelSelector = runSelector(runId);
+  const { core, apps } = kube();
+  const [ns, deployments, services, pods, configMaps] = await Promise.all([
+    core.listNamespace({ labelSelector }),
+    apps.listDeploymentForAllNamespaces({ labelSelector }),
+    core.listServiceForAllNamespaces({ labelSelector }),
+    core.listPodForAllNamespaces({ labelSelector }),
+    core.listConfigMapForAllNamespaces({ labelSelector }),
+  ]);
+  return [
+    ...ns.items.map((o) => `Namespace/${o.metadata?.name}`),
+    ...deployments.items.map((o) => `Deployment/${o.metadata?.name}`),
+    ...services.items.map((o) => `Service/${o.metadata?.name}`),
+    ...pods.items.map((o) => `Pod/${o.metadata?.name}`),
+    ...configMaps.items.map((o) => `ConfigMap/${o.metadata?.name}`),
+  ];
+}

@@ -1,0 +1,49 @@
+/** Runs kubeproof workers against the local stack for tests, sharing the bundle made by prebundle.ts. */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { ActivityDeps } from '../../src/activities';
+import { createWorker } from '../../src/worker/create-worker';
+import { stack, workflowBundle } from './env';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export function defaultDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+  return {
+    defaultCluster: { kubeconfig: stack.kubeconfig },
+    probeLoopbackOnly: true,
+    // No AI settings unless a test passes them: runs fall back to the labelled rules verdict.
+    env: {},
+    ...overrides,
+  };
+}
+
+export async function temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  return { client: new Client({ connection, namespace: stack.temporalNamespace }), close: () => connection.close() };
+}
+
+/** Runs `fn` while a worker polls `taskQueue`; the worker is shut down and drained afterwards. */
+export async function withWorker<T>(
+  taskQueue: string,
+  fn: () => Promise<T>,
+  deps: ActivityDeps = defaultDeps(),
+): Promise<T> {
+  quietRuntime();
+  const { worker, connection } = await createWorker({
+    address: stack.temporalAddress,
+    namespace: stack.temporalNamespace,
+    taskQueue,
+    deps,
+    workflowBundle: workflowBundle(),
+  });
+  try {
+    return await worker.runUntil(fn());
+  } finally {
+    await connection.close();
+  }
+}

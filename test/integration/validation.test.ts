@@ -1,0 +1,238 @@
+/**
+ * The validation workflow end to end on the real stack: real Temporal dev server, real control plane with
+ * KWOK, a real worker. Every test checks the cluster afterwards for objects carrying the run's label.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { outcomeOf, startValidation } from '../../src/client/validation';
+import { loadScenario, parseScenarioData } from '../../src/scenarios';
+import type { ServiceHealth } from '../../src/k8s/types';
+import type { Scenario } from '../../src/scenarios/schema';
+import type { Progress } from '../../src/workflows/types';
+import { leftovers } from '../helpers/cluster';
+import { repoRoot, stack, uniqueTaskQueue } from '../helpers/env';
+import { temporalClient, withWorker } from '../helpers/worker';
+
+/** A built-in scenario with changes applied to some of its services (simulation labels, delays, sizes). */
+function variant(
+  name: string,
+  patch: (svc: Record<string, unknown>) => void,
+  spec: Record<string, unknown> = {},
+): Scenario {
+  const base = JSON.parse(JSON.stringify(loadScenario(name))) as {
+    spec: { services: Record<string, unknown>[]; timeouts: Record<string, number> };
+  };
+  const toText = (ms: number) => `${ms}ms`;
+  const input = {
+    ...base,
+    spec: {
+      ...base.spec,
+      timeouts: { total: toText(base.spec.timeouts.total!), ready: toText(base.spec.timeouts.ready!) },
+      targets: Object.fromEntries(
+        Object.entries((base.spec as unknown as { targets: Record<string, number> }).targets).map(([k, v]) => [
+          k,
+          toText(v),
+        ]),
+      ),
+      services: base.spec.services.map((s) => {
+        const copy = {
+          ...s,
+          dependsOn: (s.dependsOn as { service: string; condition: string; timeout: number }[]).map((d) => ({
+            ...d,
+            timeout: toText(d.timeout),
+          })),
+        };
+        patch(copy);
+        return copy;
+      }),
+      ...spec,
+    },
+  };
+  return parseScenarioData(input, `${name}-variant.yaml`);
+}
+
+async function runOnStack(scenario: Scenario, opts: { samples?: number; skipBaseline?: boolean } = {}) {
+  const { client, close } = await temporalClient();
+  const taskQueue = uniqueTaskQueue('validation');
+  try {
+    return await withWorker(taskQueue, async () => {
+      const handle = await startValidation(client, {
+        scenario,
+        clusterName: 'local-kwok',
+        ai: 'auto',
+        taskQueue,
+        samples: opts.samples ?? 2,
+        ...(opts.skipBaseline ? { skipBaseline: true } : {}),
+      });
+      const outcome = await outcomeOf(handle);
+      const history = await handle.fetchHistory();
+      return { outcome, history, runId: (await handle.describe()).runId };
+    });
+  } finally {
+    await close();
+  }
+}
+
+function scheduledActivities(
+  history: Awaited<ReturnType<typeof runOnStack>>['history'],
+): { type: string; service?: string }[] {
+  return (history.events ?? [])
+    .filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => {
+      const attrs = e.activityTaskScheduledEventAttributes!;
+      const [arg] = (attrs.input?.payloads ?? []).map((p) =>
+        defaultPayloadConverter.fromPayload<{ service?: { name: string } | string }>(p),
+      );
+      const service = typeof arg?.service === 'string' ? arg.service : arg?.service?.name;
+      return { type: attrs.activityType?.name ?? '', ...(service ? { service } : {}) };
+    });
+}
+
+describe('validateScenario on the local stack', () => {
+  it('passes web-app-stack, deploying in dependency order and leaving nothing behind', async () => {
+    const { outcome, history, runId } = await runOnStack(loadScenario('web-app-stack'));
+    assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+    const result = outcome.result;
+    assert.ok(['pass', 'warn'].includes(result.verdict), `verdict ${result.verdict}`);
+    assert.deepEqual(
+      result.steps.map((s) => [s.name, s.status]),
+      [
+        ['deploy', 'ok'],
+        ['health', 'ok'],
+        ['ai', 'ok'],
+        ['baseline', 'ok'],
+        ['cleanup', 'ok'],
+      ],
+    );
+    assert.equal(result.ai?.source, 'rules', 'with no AI configured the verdict is labelled as the rules fallback');
+    assert.deepEqual(result.cleanup?.left, []);
+    assert.ok((result.cleanup?.deleted.length ?? 0) >= 9, 'cleanup reports what it deleted');
+    assert.deepEqual(await leftovers(runId), []);
+    // Dependency order in history: database and cache before backend before frontend.
+    const deploys = scheduledActivities(history)
+      .filter((a) => a.type === 'deployService')
+      .map((a) => a.service);
+    assert.equal(deploys.length, 4);
+    assert.deepEqual(new Set(deploys.slice(0, 2)), new Set(['database', 'cache']));
+    assert.deepEqual(deploys.slice(2), ['backend', 'frontend']);
+    // Every pod seen from creation to Ready, and baseline summaries computed from real samples.
+    assert.equal(result.pods.length, 7);
+    assert.ok(result.pods.every((p) => p.readyAt !== undefined && p.readyAt >= p.createdAt));
+    const scaleOut = result.baseline?.summaries.find((s) => s.metric === 'scaleOut');
+    assert.equal(scaleOut?.n, 2);
+  });
+
+  it('passes microservices-stack with zero leftovers', async () => {
+    const { outcome, runId } = await runOnStack(loadScenario('microservices-stack'), { samples: 1 });
+    assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+    assert.deepEqual(outcome.result.waves, [['shared-database'], ['user-service', 'order-service'], ['api-gateway']]);
+    assert.deepEqual(await leftovers(runId), []);
+  });
+
+  it('fails the health step when a service never becomes ready, names it, and cleans up every object', async () => {
+    const scenario = variant(
+      'web-app-stack',
+      (s) => void (s.name === 'frontend' && (s.podLabels = { 'kubeproof.dev/simulate': 'never-ready' })),
+      { timeouts: { total: '5m', ready: '6s' } },
+    );
+    const { outcome, runId } = await runOnStack(scenario, { skipBaseline: true });
+    assert.equal(outcome.ok, false);
+    assert.ok(!outcome.ok);
+    assert.equal(outcome.type, 'ServiceNotReady');
+    assert.equal(outcome.result?.failure?.step, 'health');
+    assert.equal(outcome.result?.failure?.service, 'frontend');
+    assert.match(outcome.message, /frontend: 0\/2 replicas ready/);
+    assert.deepEqual(outcome.result?.cleanup?.left, []);
+    assert.ok(outcome.result?.compensations.every((c) => c.ok));
+    assert.deepEqual(await leftovers(runId), []);
+  });
+
+  it('fails when a service cannot be scheduled, with the scheduler reason, and cleans up', async () => {
+    const scenario = variant('web-app-stack', (s) => {
+      if (s.name === 'frontend')
+        s.resources = { requests: { cpu: '64', memory: '128Mi' }, limits: { cpu: '64', memory: '128Mi' } };
+    });
+    const { outcome, runId } = await runOnStack(scenario, { skipBaseline: true });
+    assert.ok(!outcome.ok);
+    assert.equal(outcome.type, 'Unschedulable');
+    assert.equal(outcome.result?.failure?.service, 'frontend');
+    assert.match(outcome.message, /Insufficient cpu/);
+    assert.deepEqual(await leftovers(runId), []);
+  });
+
+  it('still cleans up everything when the run is cancelled during deploy', async () => {
+    const scenario = variant('web-app-stack', (s) => {
+      if (s.name === 'database') s.podAnnotations = { 'kubeproof.dev/ready-delay': '30s' };
+    });
+    const { client, close } = await temporalClient();
+    const taskQueue = uniqueTaskQueue('cancel');
+    try {
+      const { error, runId } = await withWorker(taskQueue, async () => {
+        const handle = await startValidation(client, { scenario, clusterName: 'local-kwok', ai: 'off', taskQueue });
+        for (let i = 0; i < 100; i++) {
+          const p = await handle.query<Progress>('progress');
+          if (p.services.database === 'starting') break;
+          await sleep(200);
+        }
+        await handle.cancel();
+        const error = await handle.result().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        return { error, runId: (await handle.describe()).runId };
+      });
+      assert.ok(error instanceof WorkflowFailedError, 'the run ends cancelled');
+      assert.equal(error.cause?.name, 'CancelledFailure');
+      assert.deepEqual(await leftovers(runId), []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('survives a worker killed with SIGKILL mid-deploy: a new worker finishes the run without duplicates or leaks', async () => {
+    const scenario = variant('web-app-stack', (s) => void (s.podAnnotations = { 'kubeproof.dev/ready-delay': '3s' }));
+    const taskQueue = uniqueTaskQueue('crash');
+    const startWorker = (): ChildProcess =>
+      spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+        cwd: repoRoot,
+        env: { ...process.env, KUBEPROOF_TASK_QUEUE: taskQueue, KUBECONFIG: stack.kubeconfig },
+        stdio: 'ignore',
+      });
+    const { client, close } = await temporalClient();
+    let second: ChildProcess | undefined;
+    const first = startWorker();
+    try {
+      const handle = await startValidation(client, {
+        scenario,
+        clusterName: 'local-kwok',
+        ai: 'off',
+        taskQueue,
+        skipBaseline: true,
+      });
+      for (let i = 0; i < 300; i++) {
+        const p = await handle.query<Progress>('progress').catch(() => undefined);
+        if (p?.services.backend === 'starting') break;
+        await sleep(100);
+      }
+      first.kill('SIGKILL');
+      await new Promise((resolve) => first.once('exit', resolve));
+      second = startWorker();
+      const outcome = await outcomeOf(handle);
+      assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+      for (const svc of scenario.spec.services) {
+        const report: ServiceHealth | undefined = outcome.result.health?.services.find((h) => h.service === svc.name);
+        assert.equal(report?.readyReplicas, svc.replicas, `${svc.name} has exactly its replicas`);
+        assert.equal(report?.desiredReplicas, svc.replicas);
+      }
+      assert.deepEqual(await leftovers((await handle.describe()).runId), []);
+    } finally {
+      first.kill('SIGKILL');
+      second?.kill('SIGTERM');
+      await close();
+    }
+  });
+});
