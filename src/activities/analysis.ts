@@ -2,11 +2,17 @@
 import { Context } from '@temporalio/activity';
 import { buildEvidence, judge, parseAiEnv, type JudgeResult } from '../ai';
 import { compareWithHistory, gradeMetric, gradeOverall, resolveTargets, summarize } from '../baseline';
-import type { MetricSamples } from '../baseline/types';
+import type { Metric, MetricSamples } from '../baseline/types';
 import { podReadySamples } from '../k8s/measure';
 import type { HealthReport, PodTimeline } from '../k8s/types';
 import type { Targets } from '../scenarios/schema';
 import type { AiMode, BaselineResult } from '../workflows/types';
+
+/**
+ * Median changes smaller than these are noise, whatever the test says: API round trips on loopback move by
+ * milliseconds with machine load, and pod timings by a controller resync or two.
+ */
+const noiseFloorMs: Record<Metric, number> = { podReady: 100, scaleOut: 100, rollingRestart: 200, apiRoundTrip: 5 };
 
 export interface AnalysisDeps {
   /** The environment AI settings are read from (the worker's; secrets never travel in workflow inputs). */
@@ -39,24 +45,25 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       });
     },
 
-    // eslint-disable-next-line @typescript-eslint/require-await -- activities are async by contract
-    async analyzeBaseline(input: {
+    /** Pure computation, kept in an activity so a change to the maths never changes workflow branching. */
+    analyzeBaseline(input: {
       samples: MetricSamples[];
       targets: Targets;
-      history: Record<string, number[][]> | [];
+      history: Record<string, number[][]>;
     }): Promise<BaselineResult> {
       const targets = resolveTargets(input.targets);
       const summaries = input.samples.map(summarize);
       const grades = summaries.map((s) => gradeMetric(s, targets[s.metric]));
-      const history = Array.isArray(input.history) ? {} : input.history;
-      const regressions = input.samples.map((s) => compareWithHistory(s, history[s.metric] ?? []));
-      return {
+      const regressions = input.samples.map((s) =>
+        compareWithHistory(s, input.history[s.metric] ?? [], { minAbsoluteMs: noiseFloorMs[s.metric] }),
+      );
+      return Promise.resolve({
         summaries,
         grades,
         overall: gradeOverall(grades.map((g) => g.grade)),
         regressions,
         regressed: regressions.some((r) => r.outcome === 'regressed'),
-      };
+      });
     },
   };
 }

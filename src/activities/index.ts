@@ -5,11 +5,12 @@
 import { createAnalysisActivities, type AnalysisDeps } from './analysis';
 import { createClusterActivities, type ClusterDeps } from './cluster';
 import { typed } from './failures';
+import { createLedgerActivities, type LedgerDeps } from './ledger';
 
-export type ActivityDeps = ClusterDeps & AnalysisDeps;
+export type ActivityDeps = ClusterDeps & AnalysisDeps & LedgerDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  const all = { ...createClusterActivities(deps), ...createAnalysisActivities(deps) };
+  const all = { ...createClusterActivities(deps), ...createAnalysisActivities(deps), ...createLedgerActivities(deps) };
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)]),
   ) as typeof all;

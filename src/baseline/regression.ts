@@ -20,6 +20,11 @@ export interface RegressionOptions {
   alpha?: number | undefined;
   /** Earlier runs with at least one sample needed before comparing. Default 1. */
   minHistoryRuns?: number | undefined;
+  /**
+   * Smallest absolute change of the median that counts, in ms. Default 0. Sub-millisecond API round trips
+   * move by 20 % with machine load alone; a floor keeps that noise from paging anyone.
+   */
+  minAbsoluteMs?: number | undefined;
 }
 
 export interface RegressionResult {
@@ -109,8 +114,10 @@ export function compareWithHistory(
   const effect = relativeChange(currentMedian, historyMedian);
   const change = effect ?? Number.POSITIVE_INFINITY;
   const significant = pValue < alpha;
-  const outcome =
-    significant && change > 0 && change >= minEffect
+  const large = Math.abs(currentMedian - historyMedian) >= (options.minAbsoluteMs ?? 0);
+  const outcome = !large
+    ? RegressionOutcome.Unchanged
+    : significant && change > 0 && change >= minEffect
       ? RegressionOutcome.Regressed
       : significant && change < 0 && change <= -minEffect
         ? RegressionOutcome.Improved
@@ -123,9 +130,11 @@ export function compareWithHistory(
   const verdict =
     outcome !== RegressionOutcome.Unchanged
       ? `p < ${alpha} and |change| ≥ ${formatPercent(minEffect)}`
-      : significant
-        ? `significant but under the ${formatPercent(minEffect)} minimum change`
-        : `not significant at ${alpha}`;
+      : significant && !large
+        ? `significant but under the ${formatMs(options.minAbsoluteMs ?? 0)} minimum absolute change`
+        : significant
+          ? `significant but under the ${formatPercent(minEffect)} minimum change`
+          : `not significant at ${alpha}`;
   const result = { ...withHistoryMedian, outcome, pValue, reason: `${medians}; ${testText}; ${verdict}` };
   return effect === undefined ? result : { ...result, effect };
 }

@@ -7,7 +7,7 @@ import { parseWorkerEnv } from './config';
 
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const cfg = parseWorkerEnv(env);
-  const { worker, connection } = await createWorker({
+  const { worker, close } = await createWorker({
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.KUBEPROOF_TASK_QUEUE,
@@ -24,7 +24,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   try {
     await worker.run();
   } finally {
-    await connection.close();
+    await close();
   }
 }
 

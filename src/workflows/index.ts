@@ -1,1 +1,2 @@
+export { acknowledgeUpdate, baselineLedger, ledgerStateQuery, recordBaselineUpdate } from './baseline-ledger';
 export { progressQuery, validateScenario } from './validate-scenario';

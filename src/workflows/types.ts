@@ -22,6 +22,8 @@ export interface ValidateInput {
   samples?: number;
   /** Skip the baseline step (quick smoke runs). */
   skipBaseline?: boolean;
+  /** A regression fails the run instead of warning (also `spec.failOnRegression`). */
+  failOnRegression?: boolean;
 }
 
 export type ServiceState =
@@ -38,6 +40,7 @@ export interface Progress {
   step: StepName | 'compensating' | 'done' | 'failed';
   services: Record<string, ServiceState>;
   startedAt: number;
+  /** As of the workflow's last activation (workflow time stands still between activations); use startedAt for a live clock. */
   elapsedMs: number;
   namespace: string;
 }
@@ -56,6 +59,8 @@ export interface BaselineResult {
   overall: string;
   regressions: { metric: string; outcome: string; pValue?: number; effect?: number; reason: string }[];
   regressed: boolean;
+  /** Earlier runs the regression test compared against. */
+  historyRuns?: number;
 }
 
 export interface ValidationResult {

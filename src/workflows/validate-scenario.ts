@@ -123,18 +123,9 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   const forward = new CancellationScope();
   try {
     await forward.run(async () => {
-      await step('deploy', () => deploy());
+      // Deploy ends when every service has settled: Ready, timed out, unschedulable or crash-looping.
+      const settled = await step('deploy', () => deploy());
       const health = await step('health', async () => {
-        const settled: AwaitResult[] = [];
-        for (const [name, track] of tracking) {
-          try {
-            settled.push(await track);
-          } catch (error) {
-            // The apply itself failed (invalid manifest, forbidden): that is the deploy step's failure.
-            const failure = toStepFailure('deploy', error);
-            throw new StepFailure('deploy', failure.type, `service ${name}: ${failure.message}`, name);
-          }
-        }
         for (const s of settled) progress.services[s.service] = s.state === 'met' ? 'ready' : s.state;
         result.pods = settled.flatMap((s) => s.pods);
         const notReady = settled.find((s) => s.state !== 'met');
@@ -187,7 +178,28 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
             sampleTimeoutMs: scenario.spec.timeouts.ready,
             pods: result.pods,
           });
-          return api.analyzeBaseline({ samples: measured.samples, targets: scenario.spec.targets, history: [] });
+          const history = await api.ledgerHistory({ cluster: cluster.name, scenario: scenario.metadata.name });
+          const analysis = await api.analyzeBaseline({
+            samples: measured.samples,
+            targets: scenario.spec.targets,
+            history: history.samples,
+          });
+          await api.recordBaseline({
+            cluster: cluster.name,
+            scenario: scenario.metadata.name,
+            entry: {
+              runId: info.runId,
+              workflowId: info.workflowId,
+              at: new Date().toISOString(),
+              grade: analysis.overall,
+              regressed: analysis.regressed,
+              regressedMetrics: analysis.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
+              summaries: analysis.summaries,
+              samples: Object.fromEntries(measured.samples.map((s) => [s.metric, s.samples])),
+            },
+          });
+          upsertSearchAttributes([{ key: SearchAttr.Regression, value: analysis.regressed ? 'yes' : 'no' }]);
+          return { ...analysis, historyRuns: history.runs };
         });
       }
     });
@@ -229,7 +241,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     const f = error as StepFailure;
     result.failure = { step: 'cleanup', type: f.type, message: f.message };
   });
-  result.verdict = overallVerdict(result);
+  result.verdict = overallVerdict(result, input.failOnRegression ?? scenario.spec.failOnRegression);
   result.durationMs = Date.now() - started;
   upsertSearchAttributes([
     { key: SearchAttr.Verdict, value: result.verdict },
@@ -238,7 +250,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   progress.step = 'done';
   return result;
 
-  async function deploy(): Promise<void> {
+  async function deploy(): Promise<AwaitResult[]> {
     undo.push({
       name: 'delete run namespace',
       fn: async () => {
@@ -278,6 +290,17 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         }),
       );
     }
+    const settled: AwaitResult[] = [];
+    for (const [name, track] of tracking) {
+      try {
+        settled.push(await track);
+      } catch (error) {
+        // The apply itself failed (invalid manifest, forbidden).
+        const failure = toStepFailure('deploy', error);
+        throw new StepFailure('deploy', failure.type, `service ${name}: ${failure.message}`, name);
+      }
+    }
+    return settled;
   }
 
   async function awaitDependency(
@@ -296,7 +319,26 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       );
     const deadline = Date.now() + timeoutMs;
     if (condition !== 'scheduled') {
-      const outcome = await Promise.race([tracking.get(name)!, sleep(timeoutMs).then(() => undefined)]);
+      const outcome = await CancellationScope.cancellable(async () => {
+        // The timer is cancelled as soon as the race is decided, so a long timeout leaves nothing pending.
+        const timer = sleep(timeoutMs).then(() => undefined);
+        // Only silences the timer's own cancellation once the race is decided; the race still sees a cancelled run.
+        timer.catch(() => undefined);
+        try {
+          return await Promise.race([tracking.get(name)!, timer]);
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          const failure = toStepFailure('deploy', error);
+          throw new StepFailure(
+            'deploy',
+            failure.type,
+            `service ${name} (needed by ${dependent.name}): ${failure.message}`,
+            name,
+          );
+        } finally {
+          CancellationScope.current().cancel();
+        }
+      });
       if (!outcome) throw fail(`not ready within ${Math.round(timeoutMs / 1000)}s`);
       if (outcome.state !== 'met')
         throw new StepFailure(
@@ -360,12 +402,12 @@ function toStepFailure(step: StepName, error: unknown): StepFailure {
   return new StepFailure(step, cause?.type ?? (error as { type?: string }).type ?? 'Error', describe(error));
 }
 
-function overallVerdict(result: ValidationResult): RunVerdict {
+function overallVerdict(result: ValidationResult, failOnRegression: boolean): RunVerdict {
   const rank: Record<RunVerdict, number> = { pass: 0, warn: 1, fail: 2 };
   let verdict: RunVerdict = result.ai?.verdict.verdict ?? 'pass';
   const raise = (v: RunVerdict) => (verdict = rank[v] > rank[verdict] ? v : verdict);
   if (result.failure) raise('fail');
   if (result.baseline?.overall === 'Poor') raise('warn');
-  if (result.baseline?.regressed) raise('warn');
+  if (result.baseline?.regressed) raise(failOnRegression ? 'fail' : 'warn');
   return verdict;
 }

@@ -34,7 +34,7 @@ export async function withWorker<T>(
   deps: ActivityDeps = defaultDeps(),
 ): Promise<T> {
   quietRuntime();
-  const { worker, connection } = await createWorker({
+  const { worker, close } = await createWorker({
     address: stack.temporalAddress,
     namespace: stack.temporalNamespace,
     taskQueue,
@@ -44,6 +44,6 @@ export async function withWorker<T>(
   try {
     return await worker.runUntil(fn());
   } finally {
-    await connection.close();
+    await close();
   }
 }

@@ -21,6 +21,17 @@ function range(from: number, to: number): number[] {
 }
 
 describe('compareWithHistory', () => {
+  it('ignores a significant, large relative change whose absolute size is under the noise floor', () => {
+    // Medians 1 ms vs 2 ms: +100 %, and every current sample is above every history sample (p < 0.01),
+    // but 1 ms is below a 5 ms floor.
+    const current = { metric: Metric.ApiRoundTrip, samples: [2, 2.1, 2.2, 1.9, 2, 2.1, 2, 2.05], failures: 0 };
+    const history = [[1, 1.1, 0.9, 1, 1.05, 0.95, 1, 1.02]];
+    assert.equal(compareWithHistory(current, history).outcome, RegressionOutcome.Regressed);
+    const floored = compareWithHistory(current, history, { minAbsoluteMs: 5 });
+    assert.equal(floored.outcome, RegressionOutcome.Unchanged);
+    assert.match(floored.reason, /minimum absolute change/);
+  });
+
   it('leaves [1, 2, 3] against a history of [4, 5, 6] unchanged at the exact p = 0.1', () => {
     // exact two-sided p = 2/C(6, 3) = 0.1 ≥ 0.05; effect (2 − 5)/5 = −0.6 is large but not significant
     const result = compareWithHistory(current([1, 2, 3]), [[4, 5, 6]]);

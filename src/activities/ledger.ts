@@ -1,0 +1,46 @@
+/** Activities that read and append to a (cluster, scenario) baseline ledger through the Temporal client. */
+import type { Client } from '@temporalio/client';
+import { readLedger, recordToLedger } from '../client/ledger';
+import { comparisonHistory, type LedgerEntry } from '../workflows/ledger-types';
+
+export interface LedgerDeps {
+  /** The worker's own client and task queue; ledgers run where the validations run. */
+  temporal?: { client: Client; taskQueue: string } | undefined;
+}
+
+export function createLedgerActivities(deps: LedgerDeps) {
+  const temporal = () => {
+    if (!deps.temporal) throw new Error('this worker was built without a Temporal client for the baseline ledger');
+    return deps.temporal;
+  };
+  return {
+    /** Samples of recent comparable runs per metric (oldest first), after the latest acknowledgement. */
+    async ledgerHistory({ cluster, scenario }: { cluster: string; scenario: string }): Promise<{
+      runs: number;
+      samples: Record<string, number[][]>;
+    }> {
+      const state = await readLedger(temporal().client, cluster, scenario);
+      const history = comparisonHistory(state);
+      const samples: Record<string, number[][]> = {};
+      for (const entry of history) {
+        for (const [metric, values] of Object.entries(entry.samples)) (samples[metric] ??= []).push(values);
+      }
+      return { runs: history.length, samples };
+    },
+
+    async recordBaseline({
+      cluster,
+      scenario,
+      entry,
+    }: {
+      cluster: string;
+      scenario: string;
+      entry: LedgerEntry;
+    }): Promise<{
+      size: number;
+    }> {
+      const { client, taskQueue } = temporal();
+      return recordToLedger(client, { cluster, scenario, taskQueue }, entry);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Baselines over time on the real stack: the per-(cluster, scenario) ledger, regression detection against it,
+ * acknowledgements, a Temporal Schedule whose run lands in the ledger, and a ledger that outlives its worker.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { acknowledgeRegression, readLedger } from '../../src/client/ledger';
+import { createSchedule, deleteSchedule, describeSchedule, triggerSchedule } from '../../src/client/schedules';
+import { outcomeOf, startValidation } from '../../src/client/validation';
+import { parseScenarioData } from '../../src/scenarios';
+import type { Scenario } from '../../src/scenarios/schema';
+import type { ValidationResult } from '../../src/workflows/types';
+import { leftovers } from '../helpers/cluster';
+import { uniqueTaskQueue } from '../helpers/env';
+import { temporalClient, withWorker } from '../helpers/worker';
+
+/** Two small services whose pods become Ready `delay` after scheduling: the knob the tests turn. */
+function probeScenario(delay: string): Scenario {
+  const service = (name: string, image: string, port: number) => ({
+    name,
+    image,
+    replicas: 2,
+    ports: [{ port }],
+    resources: { requests: { cpu: '50m', memory: '64Mi' } },
+    podAnnotations: { 'kubeproof.dev/ready-delay': delay },
+  });
+  return parseScenarioData(
+    {
+      apiVersion: 'kubeproof.dev/v1',
+      kind: 'Scenario',
+      metadata: { name: 'ledger-probe' },
+      spec: {
+        samples: 2,
+        timeouts: { total: '5m', ready: '40s' },
+        services: [
+          service('db', 'postgres:16', 5432),
+          { ...service('api', 'nginx:1.27', 80), dependsOn: [{ service: 'db' }] },
+        ],
+      },
+    },
+    'ledger-probe.yaml',
+  );
+}
+
+async function validate(
+  client: Client,
+  taskQueue: string,
+  cluster: string,
+  scenario: Scenario,
+): Promise<ValidationResult> {
+  const handle = await startValidation(client, { scenario, clusterName: cluster, ai: 'off', taskQueue });
+  const outcome = await outcomeOf(handle);
+  assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+  assert.deepEqual(await leftovers(outcome.result.runId), []);
+  return outcome.result;
+}
+
+const podReady = (r: ValidationResult) => r.baseline?.regressions.find((x) => x.metric === 'podReady');
+
+describe('baselines over time', () => {
+  it('records every run in the ledger, flags slower pods as a regression, and accepts it once acknowledged', async () => {
+    const cluster = `ledger-${randomUUID().slice(0, 8)}`;
+    const { client, close } = await temporalClient();
+    const taskQueue = uniqueTaskQueue('ledger');
+    try {
+      await withWorker(taskQueue, async () => {
+        const first = await validate(client, taskQueue, cluster, probeScenario('1s'));
+        assert.equal(podReady(first)?.outcome, 'insufficient-history');
+        const second = await validate(client, taskQueue, cluster, probeScenario('1s'));
+        assert.equal(second.baseline?.historyRuns, 1);
+        assert.equal(podReady(second)?.outcome, 'unchanged', podReady(second)?.reason);
+        assert.equal((await readLedger(client, cluster, 'ledger-probe')).entries.length, 2, 'two runs, two entries');
+
+        const slower = await validate(client, taskQueue, cluster, probeScenario('3s'));
+        assert.equal(podReady(slower)?.outcome, 'regressed', podReady(slower)?.reason);
+        assert.ok((podReady(slower)?.effect ?? 0) > 1, 'the median roughly tripled');
+        assert.equal(slower.baseline?.regressed, true);
+        assert.equal(slower.verdict, 'warn', 'a regression warns unless failOnRegression is set');
+        const described = await client.workflow.getHandle(slower.workflowId).describe();
+        assert.equal(
+          described.typedSearchAttributes.get({ name: 'KubeproofRegression', type: 'KEYWORD' } as never),
+          'yes',
+        );
+
+        const ack = await acknowledgeRegression(client, cluster, 'ledger-probe', {
+          by: 'test',
+          reason: 'new storage class is slower by design',
+        });
+        assert.equal(ack.runId, slower.runId);
+        const again = await validate(client, taskQueue, cluster, probeScenario('3s'));
+        assert.notEqual(podReady(again)?.outcome, 'regressed', podReady(again)?.reason);
+        const ledger = await readLedger(client, cluster, 'ledger-probe');
+        // The injected delay drives podReady; other metrics move with machine load and are not asserted here.
+        assert.deepEqual(
+          ledger.entries.map((e) => e.regressedMetrics.includes('podReady')),
+          [false, false, true, false],
+          JSON.stringify(ledger.entries.map((e) => e.regressedMetrics)),
+        );
+        assert.equal(ledger.acks.length, 1);
+      });
+      // The first worker is gone; a new one on the ledger's task queue replays it from history.
+      await withWorker(taskQueue, async () => {
+        const ledger = await readLedger(client, cluster, 'ledger-probe');
+        assert.equal(ledger.entries.length, 4, 'the ledger survives its worker');
+      });
+    } finally {
+      await client.workflow
+        .getHandle(`kubeproof-ledger/${cluster}/ledger-probe`)
+        .terminate('test finished')
+        .catch(() => undefined);
+      await close();
+    }
+  });
+
+  it('runs a scheduled validation whose baseline lands in the ledger', async () => {
+    const cluster = `sched-${randomUUID().slice(0, 8)}`;
+    const { client, close } = await temporalClient();
+    const taskQueue = uniqueTaskQueue('schedule');
+    const id = await createSchedule(client, {
+      name: 'nightly',
+      scenario: probeScenario('500ms'),
+      clusterName: cluster,
+      cron: '0 3 * * *',
+      taskQueue,
+      ai: 'off',
+    });
+    try {
+      const description = await describeSchedule(client, id);
+      assert.equal(description.policies.overlap, 'SKIP');
+      await withWorker(taskQueue, async () => {
+        await triggerSchedule(client, id);
+        for (let i = 0; i < 300; i++) {
+          if ((await readLedger(client, cluster, 'ledger-probe')).entries.length > 0) return;
+          await sleep(200);
+        }
+        assert.fail('the scheduled run never reached the ledger');
+      });
+      const runs = (await describeSchedule(client, id)).info.recentActions;
+      assert.equal(runs.length, 1);
+    } finally {
+      await deleteSchedule(client, id).catch(() => undefined);
+      await client.workflow
+        .getHandle(`kubeproof-ledger/${cluster}/ledger-probe`)
+        .terminate('test finished')
+        .catch(() => undefined);
+      await close();
+    }
+  });
+});
