@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
+# The Web UI test drives Debian's Chromium (playwright-core never downloads a browser of its own).
+if [[ ! -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing Debian's chromium for the Web UI test" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "the Web UI test needs Chromium: install Debian's 'chromium' package or set KUBEPROOF_CHROMIUM" >&2
+    exit 1
+  fi
+fi
+
 started_stack=0
 if [[ "$(node --import tsx scripts/stack/status.ts)" != "up" ]]; then
   bash scripts/stack-up.sh
