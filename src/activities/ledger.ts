@@ -4,8 +4,8 @@ import { readLedger, recordToLedger } from '../client/ledger';
 import { comparisonHistory, type LedgerEntry } from '../workflows/ledger-types';
 
 export interface LedgerDeps {
-  /** The worker's own client and task queue; ledgers run where the validations run. */
-  temporal?: { client: Client; taskQueue: string } | undefined;
+  /** A client of the worker's Temporal server and namespace, for the ledger workflows. */
+  temporal?: { client: Client } | undefined;
 }
 
 export function createLedgerActivities(deps: LedgerDeps) {
@@ -39,8 +39,7 @@ export function createLedgerActivities(deps: LedgerDeps) {
     }): Promise<{
       size: number;
     }> {
-      const { client, taskQueue } = temporal();
-      return recordToLedger(client, { cluster, scenario, taskQueue }, entry);
+      return recordToLedger(temporal().client, { cluster, scenario }, entry);
     },
   };
 }

@@ -1,25 +1,29 @@
 /** Reading and writing a baseline ledger (the `baselineLedger` entity workflow) through the Temporal client. */
-import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import {
   acknowledgeUpdate,
   baselineLedger,
   ledgerStateQuery,
   recordBaselineUpdate,
 } from '../workflows/baseline-ledger';
-import { type LedgerAck, type LedgerEntry, type LedgerState, ledgerWorkflowId } from '../workflows/ledger-types';
+import {
+  LEDGER_TASK_QUEUE,
+  type LedgerAck,
+  type LedgerEntry,
+  type LedgerState,
+  ledgerWorkflowId,
+} from '../workflows/ledger-types';
 
 export interface LedgerRef {
   cluster: string;
   scenario: string;
-  /** Task queue the ledger workflow runs on when it has to be started. */
-  taskQueue: string;
 }
 
 /** Appends an entry, starting the ledger if this (cluster, scenario) has none yet. */
 export async function recordToLedger(client: Client, ref: LedgerRef, entry: LedgerEntry): Promise<{ size: number }> {
   const startWorkflowOperation = new WithStartWorkflowOperation(baselineLedger, {
     workflowId: ledgerWorkflowId(ref.cluster, ref.scenario),
-    taskQueue: ref.taskQueue,
+    taskQueue: LEDGER_TASK_QUEUE,
     args: [{ cluster: ref.cluster, scenario: ref.scenario }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
@@ -27,13 +31,32 @@ export async function recordToLedger(client: Client, ref: LedgerRef, entry: Ledg
 }
 
 /** The ledger's state, or an empty one when no baseline was ever recorded for (cluster, scenario). */
-export async function readLedger(client: Client, cluster: string, scenario: string): Promise<LedgerState> {
+export async function readLedger(
+  client: Client,
+  cluster: string,
+  scenario: string,
+  timeoutMs = 10_000,
+): Promise<LedgerState> {
+  const handle = client.workflow.getHandle(ledgerWorkflowId(cluster, scenario));
   try {
-    return await client.workflow.getHandle(ledgerWorkflowId(cluster, scenario)).query(ledgerStateQuery);
+    // A query is answered by a worker; without a deadline it would wait for one indefinitely.
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(ledgerStateQuery));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { cluster, scenario, capacity: 50, entries: [], acks: [] };
+    const grpc = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
+    if (isGrpcServiceError(grpc) && Number(grpc.code) === 4 /* DEADLINE_EXCEEDED */) {
+      throw new LedgerUnavailableError(
+        `the baseline ledger of ${scenario} on ${cluster} did not answer within ${timeoutMs / 1000}s: no kubeproof worker ` +
+          `is polling task queue "${LEDGER_TASK_QUEUE}"; start one with \`kubeproof worker\``,
+      );
+    }
     throw error;
   }
+}
+
+/** No worker answered for the ledger: it exists, but cannot be read right now. */
+export class LedgerUnavailableError extends Error {
+  override name = 'LedgerUnavailableError';
 }
 
 export async function acknowledgeRegression(

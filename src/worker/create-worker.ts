@@ -1,7 +1,12 @@
-/** Builds a worker for the kubeproof task queue; used by the worker process, the CLI's `dev`, and the tests. */
+/**
+ * Builds kubeproof's workers: one on the validation task queue (workflows and activities) and one on the
+ * shared ledger task queue (the baseline ledgers' workflows), sharing one connection and one workflow bundle.
+ * Used by the worker process, the CLI's embedded worker, and the tests.
+ */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { LEDGER_TASK_QUEUE } from '../workflows/ledger-types';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -14,31 +19,45 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** The worker plus what it opened; `close()` after `run()` returns. */
+/** Both workers behind the two calls callers need. */
 export interface KubeproofWorker {
-  worker: Worker;
-  connection: NativeConnection;
+  worker: {
+    /** Runs until SIGINT/SIGTERM (the SDK's handlers shut both down). */
+    run(): Promise<void>;
+    /** Runs until `promise` settles, then shuts both down and drains them. */
+    runUntil<T>(promise: Promise<T>): Promise<T>;
+  };
+  /** Closes the connections; call after run()/runUntil() returned. */
   close: () => Promise<void>;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<KubeproofWorker> {
   const connection = await NativeConnection.connect({ address: opts.address });
   // Ledger activities talk to their ledger workflows through a client of the same server and namespace.
-  const clientConnection = await Connection.connect({ address: opts.address });
+  const clientConnection = await Connection.connect({ address: opts.address, connectTimeout: 10_000 });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const worker = await Worker.create({
+  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath }));
+  const validations = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ temporal: { client, taskQueue: opts.taskQueue }, ...opts.deps }),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    activities: createActivities({ temporal: { client }, ...opts.deps }),
+    workflowBundle,
     // Waits are long and mostly idle; a 2-core machine runs many of them at once.
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
   });
-  return {
-    worker,
+  const ledgers = await Worker.create({
     connection,
+    namespace: opts.namespace,
+    taskQueue: LEDGER_TASK_QUEUE,
+    workflowBundle,
+  });
+  return {
+    worker: {
+      run: async () => void (await Promise.all([validations.run(), ledgers.run()])),
+      runUntil: (promise) => validations.runUntil(ledgers.runUntil(promise)),
+    },
     close: async () => {
       await clientConnection.close();
       await connection.close();

@@ -40,6 +40,12 @@ export interface LedgerInput {
   state?: LedgerState;
 }
 
+/**
+ * Ledgers live on a task queue of their own that every kubeproof worker also polls, so a ledger never depends
+ * on the worker (or the short-lived task queue) of the run that happened to create it.
+ */
+export const LEDGER_TASK_QUEUE = 'kubeproof-ledgers';
+
 export const ledgerWorkflowId = (cluster: string, scenario: string): string =>
   `kubeproof-ledger/${cluster}/${scenario}`;
 

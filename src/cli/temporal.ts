@@ -1,0 +1,78 @@
+/** Connecting to Temporal and turning its failures into the CLI's exit codes and one-sentence messages. */
+import { Client, Connection, WorkflowNotFoundError, isGrpcServiceError, type WorkflowHandle } from '@temporalio/client';
+import type { CliConfig } from './config';
+import { CliError, reasonOf, unreachableError, usageError } from './exit';
+
+export interface TemporalSession {
+  client: Client;
+  close: () => Promise<void>;
+}
+
+const startStackHint = 'Start the local stack with `npm run stack:up` (or set TEMPORAL_ADDRESS)';
+
+export async function connectTemporal(cfg: Pick<CliConfig, 'address' | 'namespace'>): Promise<TemporalSession> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: cfg.address, connectTimeout: 5000 });
+  } catch (error) {
+    throw unreachableError(`cannot reach Temporal at ${cfg.address}: ${reasonOf(error)}. ${startStackHint}`);
+  }
+  return { client: new Client({ connection, namespace: cfg.namespace }), close: () => connection.close() };
+}
+
+/** Connects, runs `fn`, and closes the connection whatever happens. */
+export async function withTemporal<T>(cfg: CliConfig, fn: (client: Client) => Promise<T>): Promise<T> {
+  const session = await connectTemporal(cfg);
+  try {
+    return await fn(session.client);
+  } catch (error) {
+    throw temporalError(error, cfg);
+  } finally {
+    await session.close();
+  }
+}
+
+export function notFoundError(workflowId: string, namespace: string): CliError {
+  return usageError(`no run with id ${workflowId} in namespace ${namespace}; list runs with \`kubeproof list\``);
+}
+
+/** gRPC status codes (from the gRPC spec; @grpc/grpc-js is not a direct dependency). */
+const GrpcCode = { DeadlineExceeded: 4, NotFound: 5, Unavailable: 14 } as const;
+const unreachableCodes = new Set<number>([GrpcCode.Unavailable, GrpcCode.DeadlineExceeded]);
+
+/** Maps what the Temporal client throws to a CliError where one applies; anything else passes through. */
+export function temporalError(
+  error: unknown,
+  cfg: Pick<CliConfig, 'address' | 'namespace'>,
+  workflowId?: string,
+): unknown {
+  if (error instanceof CliError) return error;
+  if (error instanceof WorkflowNotFoundError)
+    return notFoundError(error.workflowId ?? workflowId ?? '?', cfg.namespace);
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError(cause) ? cause : undefined;
+  if (grpc) {
+    if (unreachableCodes.has(Number(grpc.code))) {
+      return unreachableError(
+        `lost the connection to Temporal at ${cfg.address}: ${grpc.details || grpc.message}. ${startStackHint}`,
+      );
+    }
+    if (Number(grpc.code) === GrpcCode.NotFound && /namespace/i.test(grpc.details)) {
+      return usageError(
+        `namespace ${cfg.namespace} does not exist on Temporal at ${cfg.address}; pass --namespace or set TEMPORAL_NAMESPACE`,
+      );
+    }
+  }
+  return error;
+}
+
+/** A handle on the latest run of `workflowId`, checked to exist (describe), with its description. */
+export async function existingRun(client: Client, workflowId: string, namespace: string) {
+  const handle: WorkflowHandle = client.workflow.getHandle(workflowId);
+  try {
+    return { handle, description: await handle.describe() };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFoundError(workflowId, namespace);
+    throw error;
+  }
+}
