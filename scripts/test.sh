@@ -5,6 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
+# The Temporal CLI is installed into a venv; Debian's python3 needs python3-venv for that.
+if ! python3 -c 'import ensurepip' 2>/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  else
+    echo "the local stack needs Python's venv module: install python3-venv" >&2
+    exit 1
+  fi
+fi
+
 # The Web UI test drives Debian's Chromium (playwright-core never downloads a browser of its own).
 if [[ ! -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -17,12 +27,13 @@ if [[ ! -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]]; then
 fi
 
 started_stack=0
-if [[ "$(node --import tsx scripts/stack/status.ts)" != "up" ]]; then
-  bash scripts/stack-up.sh
-  started_stack=1
-fi
 cleanup() { if ((started_stack)); then bash scripts/stack-down.sh || true; fi; }
 trap cleanup EXIT
+if [[ "$(node --import tsx scripts/stack/status.ts)" != "up" ]]; then
+  # Set before starting: a stack:up that fails halfway still gets its processes stopped.
+  started_stack=1
+  bash scripts/stack-up.sh
+fi
 
 # shellcheck disable=SC1091
 source .stack/env

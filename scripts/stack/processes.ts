@@ -78,7 +78,8 @@ export async function stopProcess(cfg: StackConfig, name: string, graceMs = 10_0
     if (isAlive(pid)) {
       log(`${name} (pid ${pid}) ignored SIGTERM, sending SIGKILL`);
       signalGroup('SIGKILL');
-      while (isAlive(pid)) await sleep(50);
+      const killDeadline = Date.now() + 5000;
+      while (isAlive(pid) && Date.now() < killDeadline) await sleep(50);
     }
     log(`stopped ${name} (pid ${pid})`);
   }

@@ -1,6 +1,6 @@
 /** Activities that only compute: statistics, grading, regression tests and the AI verdict. */
 import { Context } from '@temporalio/activity';
-import { buildEvidence, judge, parseAiEnv, type JudgeResult } from '../ai';
+import { buildEvidence, judge, parseAiEnv, type AiEnv, type JudgeResult } from '../ai';
 import { compareWithHistory, gradeMetric, gradeOverall, resolveTargets, summarize } from '../baseline';
 import type { Metric, MetricSamples } from '../baseline/types';
 import { podReadySamples } from '../k8s/measure';
@@ -20,6 +20,14 @@ export interface AnalysisDeps {
 }
 
 export function createAnalysisActivities(deps: AnalysisDeps) {
+  // Parsed once, when the worker starts; a bad setting does not fail runs that do not need the AI.
+  let aiEnv: AiEnv = parseAiEnv({});
+  let aiConfigError: string | undefined;
+  try {
+    aiEnv = parseAiEnv(deps.env);
+  } catch (error) {
+    aiConfigError = (error as Error).message.replace(/\s*\n\s*/g, ' ');
+  }
   return {
     async judgeRun(input: {
       mode: AiMode;
@@ -39,7 +47,8 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       const ctx = Context.current();
       return judge(evidence, {
         mode: input.mode,
-        env: parseAiEnv(deps.env),
+        env: aiEnv,
+        configError: aiConfigError,
         heartbeat: () => ctx.heartbeat(),
         signal: ctx.cancellationSignal,
       });

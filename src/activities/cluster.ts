@@ -45,8 +45,11 @@ export function createClusterActivities(deps: ClusterDeps) {
       cluster,
       service,
       timeoutMs,
-    }: RunArgs & { service: ServiceSpec; timeoutMs: number }): Promise<AwaitResult & { objects: string[] }> {
-      return kube.deployService(clients(cluster), run, service, timeoutMs, { heartbeat, signal: signal() });
+      notBefore,
+    }: RunArgs & { service: ServiceSpec; timeoutMs: number; notBefore?: number }): Promise<
+      AwaitResult & { objects: string[] }
+    > {
+      return kube.deployService(clients(cluster), run, service, timeoutMs, { heartbeat, signal: signal(), notBefore });
     },
 
     async awaitService({ cluster, request }: { cluster: ClusterRef; request: AwaitRequest }): Promise<AwaitResult> {
@@ -59,6 +62,7 @@ export function createClusterActivities(deps: ClusterDeps) {
       for (;;) {
         const report = await kube.checkHealth(clients(cluster), run, services, {
           probeLoopbackOnly: deps.probeLoopbackOnly,
+          onService: heartbeat,
         });
         if (report.healthy || Date.now() >= settleUntil) return report;
         heartbeat();

@@ -31,6 +31,8 @@ export interface JudgeOptions {
   mode: AiMode;
   /** From `parseAiEnv(process.env)` inside the worker; never from workflow input (it holds the API key). */
   env: AiEnv;
+  /** Why the environment's AI settings are unusable, if they are: auto falls back to rules saying so, required fails. */
+  configError?: string | undefined;
   /** Called every `heartbeatIntervalMs` while a provider is working (Temporal activity heartbeat). */
   heartbeat?: (() => void) | undefined;
   /** Cancels the provider request; a cancelled judge rejects instead of falling back to rules. */
@@ -101,6 +103,10 @@ export async function judge(evidence: Evidence, options: JudgeOptions): Promise<
   };
 
   if (options.mode === AiMode.Off) return fallback('ai off', 0);
+  if (options.configError) {
+    if (options.mode === AiMode.Required) throw new KubeproofError(ErrorType.AiUnavailable, options.configError);
+    return fallback(options.configError, 0);
+  }
   const provider = selectProvider(options.env, options.openai);
   if (!provider) {
     if (options.mode === AiMode.Required) {

@@ -58,8 +58,9 @@ export async function startValidation(
       { key: SearchAttr.Scenario, value: name },
       { key: SearchAttr.Cluster, value: opts.clusterName },
     ]),
-    // A run holds a namespace in the cluster; the total timeout bounds how long it may.
-    workflowExecutionTimeout: opts.scenario.spec.timeouts.total + 10 * 60_000,
+    // The workflow enforces spec.timeouts.total itself (and then cleans up); this server-side limit, which would
+    // end a run without cleanup, is only a last resort far beyond it and beyond the longest compensation.
+    workflowExecutionTimeout: opts.scenario.spec.timeouts.total + 2 * 60 * 60_000,
   });
 }
 

@@ -15,19 +15,20 @@ export interface CleanupResult {
   durationMs: number;
 }
 
-async function inventory(clients: KubeClients, selector: string): Promise<string[]> {
+/** What a run namespace holds (listed inside it: cleanup needs no cluster-wide list permission). */
+async function inventory(clients: KubeClients, namespace: string): Promise<string[]> {
   const [deployments, services, configMaps, pods] = await Promise.all([
-    call('listing run deployments', () => clients.apps.listDeploymentForAllNamespaces({ labelSelector: selector })),
-    call('listing run services', () => clients.core.listServiceForAllNamespaces({ labelSelector: selector })),
-    call('listing run configmaps', () => clients.core.listConfigMapForAllNamespaces({ labelSelector: selector })),
-    call('listing run pods', () => clients.core.listPodForAllNamespaces({ labelSelector: selector })),
+    call('listing deployments', () => clients.apps.listNamespacedDeployment({ namespace })),
+    call('listing services', () => clients.core.listNamespacedService({ namespace })),
+    call('listing configmaps', () => clients.core.listNamespacedConfigMap({ namespace })),
+    call('listing pods', () => clients.core.listNamespacedPod({ namespace })),
   ]);
-  const name = (kind: string) => (o: { metadata?: { namespace?: string; name?: string } }) =>
-    `${kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+  const name = (kind: string) => (o: { metadata?: { name?: string } }) => `${kind}/${namespace}/${o.metadata?.name}`;
   return [
     ...deployments.items.map(name('Deployment')),
     ...services.items.map(name('Service')),
-    ...configMaps.items.map(name('ConfigMap')),
+    // kube-root-ca.crt is put there by the cluster, not by the run.
+    ...configMaps.items.filter((c) => c.metadata?.name !== 'kube-root-ca.crt').map(name('ConfigMap')),
     ...pods.items.map(name('Pod')),
   ];
 }
@@ -40,13 +41,13 @@ export async function deleteRun(
   const started = Date.now();
   const selector = runSelector(runId);
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const namespaces = await call('listing run namespaces', () =>
-    clients.core.listNamespace({ labelSelector: selector }),
-  );
-  const deleted = await inventory(clients, selector);
-  for (const ns of namespaces.items) {
+  const listRunNamespaces = () =>
+    call('listing run namespaces', () => clients.core.listNamespace({ labelSelector: selector }));
+  const deleted: string[] = [];
+  for (const ns of (await listRunNamespaces()).items) {
     const name = ns.metadata!.name!;
-    deleted.push(`Namespace/${name}`);
+    // The inventory is for the report only: a failure to list must never keep the namespace from being deleted.
+    deleted.push(...(await inventory(clients, name).catch(() => [])), `Namespace/${name}`);
     if (ns.metadata?.deletionTimestamp) continue;
     try {
       await clients.core.deleteNamespace({ name, propagationPolicy: 'Background' });
@@ -58,10 +59,9 @@ export async function deleteRun(
   const deadline = started + timeoutMs;
   do {
     opts.heartbeat?.();
-    const remaining = await call('listing run namespaces', () =>
-      clients.core.listNamespace({ labelSelector: selector }),
-    );
-    left = [...remaining.items.map((n) => `Namespace/${n.metadata?.name}`), ...(await inventory(clients, selector))];
+    const remaining = (await listRunNamespaces()).items.map((n) => n.metadata!.name!);
+    left = [];
+    for (const name of remaining) left.push(`Namespace/${name}`, ...(await inventory(clients, name).catch(() => [])));
     if (left.length === 0) break;
     await sleep(500);
   } while (Date.now() < deadline);

@@ -34,7 +34,8 @@ function reuseConnections(config: k8s.KubeConfig): void {
   Object.defineProperty(config, 'createAgent', {
     value: (cluster: k8s.Cluster | null, options: https.AgentOptions) => {
       if (cluster?.proxyUrl || cluster?.server.startsWith('http:')) return original.call(config, cluster, options);
-      shared ??= new https.Agent({ ...options, keepAlive: true, maxSockets: 32 });
+      // No maxSockets: long-lived watches hold sockets too, and a cap would queue applies behind them.
+      shared ??= new https.Agent({ ...options, keepAlive: true, maxFreeSockets: 16 });
       return shared;
     },
   });

@@ -34,9 +34,16 @@ export async function applyService(clients: KubeClients, run: RunIdentity, svc: 
   return objects.map((o) => `${o.kind}/${o.metadata.name}`);
 }
 
-/** Applies a partial object under a separate field manager (scale, restart annotations during baselines). */
-export const applyPartial = (clients: KubeClients, object: k8s.KubernetesObject): Promise<void> =>
-  apply(clients, object, `${FIELD_MANAGER}-baseline`);
+/**
+ * Applies a partial object under a field manager of its own. One manager per kind of change: a manager that
+ * applied `spec.replicas` and later applies an object without it gives the field up, and the API server would
+ * reset it to its default.
+ */
+export const applyPartial = (
+  clients: KubeClients,
+  object: k8s.KubernetesObject,
+  purpose: 'scale' | 'restart',
+): Promise<void> => apply(clients, object, `${FIELD_MANAGER}-${purpose}`);
 
 export interface AwaitRequest {
   run: RunIdentity;
@@ -120,9 +127,7 @@ export async function awaitService(
           state: 'unschedulable',
           reason: `pod ${stuck.pod}: ${stuck.waitingReason}`,
         };
-      const crashing = live.find(
-        (p) => p.restarts >= crashLoopRestarts || (p.crashLooping && p.restarts >= crashLoopRestarts),
-      );
+      const crashing = live.find((p) => p.restarts >= crashLoopRestarts);
       if (crashing) {
         return {
           service: req.service,
@@ -176,7 +181,12 @@ export async function deployService(
   run: RunIdentity,
   svc: ServiceSpec,
   timeoutMs: number,
-  opts: { signal?: AbortSignal | undefined; heartbeat?: (() => void) | undefined } = {},
+  opts: {
+    signal?: AbortSignal | undefined;
+    heartbeat?: (() => void) | undefined;
+    /** When the first attempt started (a retry must not clamp pod timestamps to its own start). */
+    notBefore?: number | undefined;
+  } = {},
 ): Promise<AwaitResult & { objects: string[] }> {
   let objects: string[] = [];
   const result = await awaitService(
@@ -188,7 +198,7 @@ export async function deployService(
       hasPorts: svc.ports.length > 0,
       condition: 'ready',
       timeoutMs,
-      notBefore: Date.now(),
+      notBefore: opts.notBefore ?? Date.now(),
     },
     { ...opts, start: async () => void (objects = await applyService(clients, run, svc)) },
   );

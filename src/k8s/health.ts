@@ -16,6 +16,8 @@ export interface HealthOptions {
   /** When true, probe URLs must point at loopback (the local stack's rule). */
   probeLoopbackOnly?: boolean;
   probeTimeoutMs?: number;
+  /** Called before each service is checked (activity heartbeats). */
+  onService?: (() => void) | undefined;
 }
 
 async function metricsServed(clients: KubeClients): Promise<boolean> {
@@ -92,6 +94,7 @@ export async function checkHealth(
   );
   const results: ServiceHealth[] = [];
   for (const svc of services) {
+    opts.onService?.();
     const deployment = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
       clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
     );

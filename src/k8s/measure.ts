@@ -40,6 +40,7 @@ export async function measureApiRoundTrips(
   // Several requests per sample: single round trips on loopback are sub-millisecond noise.
   for (let i = 0; i < opts.samples * 4; i++) {
     opts.signal?.throwIfAborted();
+    opts.heartbeat?.();
     const started = performance.now();
     try {
       await clients.core.readNamespace({ name });
@@ -59,12 +60,16 @@ export async function measureScaleOut(
 ): Promise<MetricSamples> {
   const namespace = namespaceName(run);
   const scale = (replicas: number) =>
-    applyPartial(clients, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: svc.name, namespace },
-      spec: { replicas },
-    } as never);
+    applyPartial(
+      clients,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: svc.name, namespace },
+        spec: { replicas },
+      } as never,
+      'scale',
+    );
   const samples: number[] = [];
   let failures = 0;
   const tracker = await PodTracker.start(clients, namespace, serviceSelector(run.runId, svc.name), Date.now());
@@ -104,12 +109,16 @@ export async function measureRollingRestart(
   let failures = 0;
   for (let i = 0; i < opts.samples; i++) {
     const started = Date.now();
-    await applyPartial(clients, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: svc.name, namespace },
-      spec: { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
-    } as never);
+    await applyPartial(
+      clients,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: svc.name, namespace },
+        spec: { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
+      } as never,
+      'restart',
+    );
     let done = false;
     while (!done && Date.now() - started < opts.sampleTimeoutMs) {
       opts.signal?.throwIfAborted();
@@ -117,7 +126,8 @@ export async function measureRollingRestart(
       const d = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
         clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
       );
-      const want = d.spec?.replicas ?? svc.replicas;
+      // The scenario's replica count, not the live spec: a rollout of fewer replicas would be a different measurement.
+      const want = svc.replicas;
       const s = d.status;
       done =
         (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&

@@ -120,6 +120,8 @@ export class PodTracker {
           void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));
       },
     );
+    // stop() may have run while the watch was being opened: close it rather than leak it.
+    if (this.stopped) this.abort.abort();
     this.live = true;
   }
 

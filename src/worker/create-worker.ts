@@ -55,7 +55,14 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
   });
   return {
     worker: {
-      run: async () => void (await Promise.all([validations.run(), ledgers.run()])),
+      run: async () => {
+        // If one worker fails, stop the other too rather than leave half a worker polling.
+        const stopping = (other: Worker) => (error: unknown) => {
+          if (other.getState() === 'RUNNING') other.shutdown();
+          throw error;
+        };
+        await Promise.all([validations.run().catch(stopping(ledgers)), ledgers.run().catch(stopping(validations))]);
+      },
       runUntil: (promise) => validations.runUntil(ledgers.runUntil(promise)),
     },
     close: async () => {

@@ -33,6 +33,13 @@ const cleanupApi = proxyActivities<ReturnType<typeof activities.createActivities
   retry: { ...retry, maximumAttempts: 10 },
 });
 
+/** Health checks make several reads per service and wait for endpoints to converge; they heartbeat per service. */
+const healthApi = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry,
+});
+
 /** HolmesGPT investigations take minutes; the activity heartbeats every few seconds while it waits. */
 const aiApi = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '15 minutes',
@@ -121,6 +128,19 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
 
   // The forward path runs in its own scope so that a failure can cancel the waits still in flight.
   const forward = new CancellationScope();
+  // spec.timeouts.total bounds the forward path; when it passes, the run fails and compensation still runs
+  // (a server-side execution timeout would end the run without any cleanup).
+  let timedOut = false;
+  const totalTimeout = new CancellationScope();
+  totalTimeout
+    .run(() => sleep(scenario.spec.timeouts.total))
+    .then(
+      () => {
+        timedOut = true;
+        forward.cancel();
+      },
+      () => undefined,
+    );
   try {
     await forward.run(async () => {
       // Deploy ends when every service has settled: Ready, timed out, unschedulable or crash-looping.
@@ -129,7 +149,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         for (const s of settled) progress.services[s.service] = s.state === 'met' ? 'ready' : s.state;
         result.pods = settled.flatMap((s) => s.pods);
         const notReady = settled.find((s) => s.state !== 'met');
-        const report = await api.checkHealth({ run, cluster: ref, services: scenario.spec.services });
+        const report = await healthApi.checkHealth({ run, cluster: ref, services: scenario.spec.services });
         result.health = report;
         if (notReady)
           throw new StepFailure(
@@ -170,7 +190,8 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
           const target =
             scenario.spec.services.find((s) => !s.podLabels['kubeproof.dev/simulate']) ?? scenario.spec.services[0]!;
           const samples = input.samples ?? scenario.spec.samples;
-          const measured = await waiting(samples * 2 * scenario.spec.timeouts.ready).measureBaseline({
+          // Worst case per sample: a scale-out, a scale-in and a rollout, each bounded by the ready timeout.
+          const measured = await waiting(samples * 3 * scenario.spec.timeouts.ready + 60_000).measureBaseline({
             run,
             cluster: ref,
             target,
@@ -204,8 +225,18 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       }
     });
   } catch (error) {
+    totalTimeout.cancel();
     forward.cancel();
-    const failure = error instanceof StepFailure ? error : toStepFailure(progress.step as StepName, error);
+    const cancelled = !timedOut && (isCancellation(error) || CancellationScope.current().consideredCancelled);
+    const failure = timedOut
+      ? new StepFailure(
+          progress.step as StepName,
+          'TotalTimeout',
+          `the run exceeded spec.timeouts.total (${Math.round(scenario.spec.timeouts.total / 1000)}s)`,
+        )
+      : error instanceof StepFailure
+        ? error
+        : toStepFailure(progress.step as StepName, error);
     result.failure = {
       step: failure.step,
       type: failure.type,
@@ -218,25 +249,22 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     result.durationMs = Date.now() - started;
     upsertSearchAttributes([{ key: SearchAttr.Verdict, value: 'fail' }]);
     progress.step = 'failed';
-    if (isCancellation(error)) throw error;
+    if (cancelled) throw error;
+    const incomplete = cleanupProblem();
     throw ApplicationFailure.create({
       type: failure.type,
-      message: `${failure.step} step failed: ${failure.message}`,
+      message: `${failure.step} step failed: ${failure.message}${incomplete ? `; and ${incomplete}` : ''}`,
       nonRetryable: true,
       details: [result],
     });
   }
 
   // Normal path: cleanup is a step of its own, and must leave nothing behind.
+  totalTimeout.cancel();
   await step('cleanup', async () => {
     await CancellationScope.nonCancellable(() => compensate());
-    if (result.cleanup && result.cleanup.left.length > 0) {
-      throw new StepFailure(
-        'cleanup',
-        'LeftoverObjects',
-        `objects left after cleanup: ${result.cleanup.left.join(', ')}`,
-      );
-    }
+    const incomplete = cleanupProblem();
+    if (incomplete) throw new StepFailure('cleanup', 'LeftoverObjects', incomplete);
   }).catch((error: unknown) => {
     const f = error as StepFailure;
     result.failure = { step: 'cleanup', type: f.type, message: f.message };
@@ -275,11 +303,13 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
           });
           progress.services[name] = 'starting';
           // Applies the service and follows it to Ready; the timelines feed the podReady metric.
+          const scheduledAt = Date.now();
           const track = waiting(scenario.spec.timeouts.ready).deployService({
             run,
             cluster: ref,
             service: svc,
             timeoutMs: scenario.spec.timeouts.ready,
+            notBefore: scheduledAt,
           });
           // Observed at once so a failure is never an unhandled rejection; dependents and the health step read it.
           track.then(
@@ -295,6 +325,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       try {
         settled.push(await track);
       } catch (error) {
+        if (isCancellation(error)) throw error;
         // The apply itself failed (invalid manifest, forbidden).
         const failure = toStepFailure('deploy', error);
         throw new StepFailure('deploy', failure.type, `service ${name}: ${failure.message}`, name);
@@ -350,18 +381,35 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       if (condition === 'ready') return;
     }
     const remaining = Math.max(1000, deadline - Date.now());
-    const outcome = await waiting(remaining).awaitService({
-      cluster: ref,
-      request: {
-        run,
-        service: name,
-        replicas: dep.replicas,
-        hasPorts: dep.ports.length > 0,
-        condition,
-        timeoutMs: remaining,
-        notBefore: Date.now(),
-      },
-    });
+    // If the dependency's own apply fails meanwhile, that failure wins over waiting out the timeout.
+    const applyFailed = tracking.get(name)!.then(() => new Promise<never>(() => undefined));
+    let outcome: AwaitResult;
+    try {
+      outcome = await Promise.race([
+        applyFailed,
+        waiting(remaining).awaitService({
+          cluster: ref,
+          request: {
+            run,
+            service: name,
+            replicas: dep.replicas,
+            hasPorts: dep.ports.length > 0,
+            condition,
+            timeoutMs: remaining,
+            notBefore: Date.now(),
+          },
+        }),
+      ]);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = toStepFailure('deploy', error);
+      throw new StepFailure(
+        'deploy',
+        failure.type,
+        `service ${name} (needed by ${dependent.name}): ${failure.message}`,
+        name,
+      );
+    }
     if (outcome.state !== 'met')
       throw new StepFailure(
         'deploy',
@@ -369,6 +417,15 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         `service ${name} (needed "${condition}" by ${dependent.name}): ${outcome.reason}`,
         name,
       );
+  }
+
+  /** Why cleanup cannot be trusted to have left nothing behind, or undefined when it verified that it did. */
+  function cleanupProblem(): string | undefined {
+    if (!result.cleanup) return 'cleanup did not complete: the run namespace may be left behind';
+    if (result.cleanup.left.length > 0) return `objects left after cleanup: ${result.cleanup.left.join(', ')}`;
+    const failed = result.compensations.filter((c) => !c.ok);
+    if (failed.length > 0) return `undo steps failed: ${failed.map((c) => `${c.name} (${c.error})`).join('; ')}`;
+    return undefined;
   }
 
   async function compensate(): Promise<void> {

@@ -124,6 +124,9 @@ describe('validateScenario on the local stack', () => {
     assert.ok(result.pods.every((p) => p.readyAt !== undefined && p.readyAt >= p.createdAt));
     const scaleOut = result.baseline?.summaries.find((s) => s.metric === 'scaleOut');
     assert.equal(scaleOut?.n, 2);
+    // Rollouts complete at the scenario's replica count: scaling for scale-out must not have changed it.
+    const restart = result.baseline?.summaries.find((s) => s.metric === 'rollingRestart');
+    assert.deepEqual([restart?.n, restart?.failures], [2, 0]);
   });
 
   it('passes microservices-stack with zero leftovers', async () => {

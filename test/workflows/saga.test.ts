@@ -9,6 +9,7 @@ import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporal
 import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
 import { startValidation } from '../../src/client/validation';
 import { SearchAttr } from '../../src/search-attributes';
+import { parseScenarioData } from '../../src/scenarios';
 import { progressQuery, type validateScenario } from '../../src/workflows';
 import type { ValidationResult } from '../../src/workflows/types';
 import { uniqueTaskQueue } from '../helpers/env';
@@ -31,11 +32,15 @@ type Handle = WorkflowHandle<typeof validateScenario>;
 const timeout = 30_000;
 
 /** Starts the chain scenario on a task queue of its own, with a worker running `activities`. */
-async function run<T>(activities: Activities, fn: (handle: Handle, client: Client) => Promise<T>): Promise<T> {
+async function run<T>(
+  activities: Activities,
+  fn: (handle: Handle, client: Client) => Promise<T>,
+  scenario = chainScenario,
+): Promise<T> {
   const taskQueue = uniqueTaskQueue('saga');
   return withStubWorker(taskQueue, activities, async (client) => {
     const handle = await startValidation(client, {
-      scenario: chainScenario,
+      scenario,
       clusterName: 'test-cluster',
       ai: 'off',
       taskQueue,
@@ -210,6 +215,57 @@ describe('validateScenario saga', () => {
       assert.equal(status, 'CANCELLED');
     },
   );
+
+  it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
+    const started = deferred();
+    const cancelled = deferred();
+    const { activities, calls } = stubActivities({
+      deployService: (input) =>
+        input.service.name === 'a' ? heartbeatUntilCancelled(started.resolve, cancelled.resolve) : deployStub(input),
+    });
+    const { error, status } = await run(activities, async (handle) => {
+      await started.promise;
+      await handle.cancel();
+      const outcome: unknown = await handle.result().then(
+        () => assert.fail('expected the cancelled run not to complete'),
+        (e: unknown) => e,
+      );
+      await cancelled.promise;
+      return { error: outcome, status: (await handle.describe()).status.name };
+    });
+    assert.ok(error instanceof WorkflowFailedError);
+    assert.ok(error.cause instanceof CancelledFailure, `got ${error.cause?.name}: ${error.cause?.message}`);
+    assert.equal(status, 'CANCELLED');
+    assert.deepEqual(calls.slice(-4), ['deleteService a', 'deleteService b', 'deleteService c', 'cleanupRun']);
+  });
+
+  it('fails with TotalTimeout and still cleans up when the run outlasts spec.timeouts.total', { timeout }, async () => {
+    const quick = parseScenarioData(
+      {
+        apiVersion: 'kubeproof.dev/v1',
+        kind: 'Scenario',
+        metadata: { name: 'chain' },
+        spec: {
+          timeouts: { ready: '1s', total: '3s' },
+          samples: 1,
+          services: [{ name: 'c', image: 'nginx:1.27', replicas: 1 }],
+        },
+      },
+      'quick.yaml',
+    );
+    const { activities, calls } = stubActivities({
+      checkHealth: () =>
+        heartbeatUntilCancelled(
+          () => undefined,
+          () => undefined,
+        ),
+    });
+    const { failure, result } = await run(activities, failureOf, quick);
+    assert.equal(failure.type, 'TotalTimeout');
+    assert.equal(result.failure?.step, 'health');
+    assert.deepEqual(calls.slice(-2), ['deleteService c', 'cleanupRun']);
+    assert.deepEqual(result.cleanup?.left, []);
+  });
 
   it('fails at the deploy step without retrying when a manifest is invalid', { timeout }, async () => {
     const { activities, calls } = stubActivities({
