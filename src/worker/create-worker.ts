@@ -4,7 +4,7 @@
  * Used by the worker process, the CLI's embedded worker, and the tests.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { LEDGER_TASK_QUEUE } from '../workflows/ledger-types';
 
@@ -36,7 +36,13 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
   // Ledger activities talk to their ledger workflows through a client of the same server and namespace.
   const clientConnection = await Connection.connect({ address: opts.address, connectTimeout: 10_000 });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const workflowBundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath }));
+  const workflowBundle =
+    opts.workflowBundle ??
+    (await bundleWorkflowCode({
+      workflowsPath,
+      // webpack's per-module report is noise for a CLI user; warnings and errors still show.
+      logger: new DefaultLogger('WARN'),
+    }));
   const validations = await Worker.create({
     connection,
     namespace: opts.namespace,
