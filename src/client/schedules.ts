@@ -4,11 +4,11 @@
  * rather than measuring at the same time.
  */
 import { type Client, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
-import { planWaves } from '../scenarios/planner';
 import type { Scenario } from '../scenarios/schema';
 import { SearchAttr } from '../search-attributes';
 import type { validateScenario } from '../workflows';
-import type { AiMode, ValidateInput } from '../workflows/types';
+import type { AiMode } from '../workflows/types';
+import { validationInput } from './validation';
 
 export const Overlap = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -39,17 +39,7 @@ export const scheduleId = (clusterName: string, name: string): string => `kubepr
 
 export async function createSchedule(client: Client, req: CreateSchedule): Promise<string> {
   const id = scheduleId(req.clusterName, req.name);
-  const input: ValidateInput = {
-    scenario: req.scenario,
-    waves: planWaves(req.scenario),
-    cluster: {
-      name: req.clusterName,
-      ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
-      ...(req.context ? { context: req.context } : {}),
-    },
-    ai: req.ai,
-    ...(req.samples !== undefined ? { samples: req.samples } : {}),
-  };
+  const input = validationInput(req);
   await client.schedule.create<typeof validateScenario>({
     scheduleId: id,
     spec: { cronExpressions: [req.cron], ...(req.jitterMs ? { jitter: req.jitterMs } : {}) },

@@ -8,7 +8,7 @@ import { planWaves } from '../scenarios/planner';
 import type { Scenario } from '../scenarios/schema';
 import { SearchAttr } from '../search-attributes';
 import type { validateScenario } from '../workflows';
-import type { AiMode, ValidationResult } from '../workflows/types';
+import type { AiMode, ValidateInput, ValidationResult } from '../workflows/types';
 
 export interface StartValidation {
   scenario: Scenario;
@@ -31,6 +31,27 @@ export function validationWorkflowId(cluster: string, scenario: string, at = new
   return `kubeproof/${cluster}/${scenario}/${stamp}`;
 }
 
+/** The workflow input for a parsed scenario: the plan (dependency waves) is computed here, at the edge. */
+export function validationInput(
+  opts: Pick<
+    StartValidation,
+    'scenario' | 'clusterName' | 'kubeconfig' | 'context' | 'ai' | 'samples' | 'skipBaseline'
+  >,
+): ValidateInput {
+  return {
+    scenario: opts.scenario,
+    waves: planWaves(opts.scenario),
+    cluster: {
+      name: opts.clusterName,
+      ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+      ...(opts.context ? { context: opts.context } : {}),
+    },
+    ai: opts.ai,
+    ...(opts.samples !== undefined ? { samples: opts.samples } : {}),
+    ...(opts.skipBaseline ? { skipBaseline: true } : {}),
+  };
+}
+
 export async function startValidation(
   client: Client,
   opts: StartValidation,
@@ -39,20 +60,7 @@ export async function startValidation(
   return client.workflow.start<typeof validateScenario>('validateScenario', {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? validationWorkflowId(opts.clusterName, name),
-    args: [
-      {
-        scenario: opts.scenario,
-        waves: planWaves(opts.scenario),
-        cluster: {
-          name: opts.clusterName,
-          ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-          ...(opts.context ? { context: opts.context } : {}),
-        },
-        ai: opts.ai,
-        ...(opts.samples !== undefined ? { samples: opts.samples } : {}),
-        ...(opts.skipBaseline ? { skipBaseline: true } : {}),
-      },
-    ],
+    args: [validationInput(opts)],
     // Also set at start, so a run is findable in the Web UI before its first workflow task runs.
     typedSearchAttributes: new TypedSearchAttributes([
       { key: SearchAttr.Scenario, value: name },

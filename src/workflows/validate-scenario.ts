@@ -358,14 +358,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         try {
           return await Promise.race([tracking.get(name)!, timer]);
         } catch (error) {
-          if (isCancellation(error)) throw error;
-          const failure = toStepFailure('deploy', error);
-          throw new StepFailure(
-            'deploy',
-            failure.type,
-            `service ${name} (needed by ${dependent.name}): ${failure.message}`,
-            name,
-          );
+          throw dependencyFailure(error, name, dependent.name);
         } finally {
           CancellationScope.current().cancel();
         }
@@ -401,14 +394,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         }),
       ]);
     } catch (error) {
-      if (isCancellation(error)) throw error;
-      const failure = toStepFailure('deploy', error);
-      throw new StepFailure(
-        'deploy',
-        failure.type,
-        `service ${name} (needed by ${dependent.name}): ${failure.message}`,
-        name,
-      );
+      throw dependencyFailure(error, name, dependent.name);
     }
     if (outcome.state !== 'met')
       throw new StepFailure(
@@ -440,6 +426,18 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       }
     }
   }
+}
+
+/** A dependency's own failure, blamed on it and named with the service that needed it; cancellations pass through. */
+function dependencyFailure(error: unknown, service: string, dependent: string): unknown {
+  if (isCancellation(error)) return error;
+  const failure = toStepFailure('deploy', error);
+  return new StepFailure(
+    'deploy',
+    failure.type,
+    `service ${service} (needed by ${dependent}): ${failure.message}`,
+    service,
+  );
 }
 
 function errorTypeOf(outcome: AwaitResult): string {
