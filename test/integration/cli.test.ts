@@ -3,60 +3,18 @@
  * and the simulated cluster from .stack/env). Asserts exit codes, output, and what runs leave behind.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { assertExit, assertNoStackTrace, kubeproof } from '../helpers/cli';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, stack, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
 import { parseXml } from '../unit/cli/xml';
 import { ledgerWorkflowId } from '../../src/workflows/ledger-types';
 import type { ValidationResult } from '../../src/workflows/types';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const bin = join(repoRoot, 'bin', 'kubeproof.js');
-
-/** Runs `node bin/kubeproof.js ...args` with the stack's environment (plus `env`), killing it after `timeoutMs`. */
-function kubeproof(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, KUBEPROOF_PROBE_LOOPBACK_ONLY: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** The exit code, with the output in the assertion message so a failure explains itself. */
-function assertExit(result: CliResult, expected: number): void {
-  assert.equal(
-    result.code,
-    expected,
-    `exit ${result.code}, expected ${expected}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
-  );
-}
-
-function assertNoStackTrace(result: CliResult): void {
-  assert.ok(!result.stderr.includes('    at '), `stack trace in stderr:\n${result.stderr}`);
-}
 
 let dir: string;
 before(() => {
