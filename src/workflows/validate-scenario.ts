@@ -26,33 +26,36 @@ import type { Progress, RunVerdict, StepName, StepRecord, ValidateInput, Validat
 
 export const progressQuery = defineQuery<Progress>('progress');
 
-const api = proxyActivities<ReturnType<typeof activities.createActivities>>(quick);
-const cleanupApi = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { ...retry, maximumAttempts: 10 },
-});
+type Activities = ReturnType<typeof activities.createActivities>;
+
+/**
+ * Every call carries a one-line summary, shown next to the activity in the Temporal Web UI
+ * ("deploy backend (3 replicas)" reads better than a row of identical "deployService").
+ */
+const api = (summary: string) => proxyActivities<Activities>({ ...quick, summary });
+const cleanupApi = (summary: string) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { ...retry, maximumAttempts: 10 },
+    summary,
+  });
 
 /** Health checks make several reads per service and wait for endpoints to converge; they heartbeat per service. */
-const healthApi = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry,
-});
+const healthApi = (summary: string) =>
+  proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry, summary });
 
 /** HolmesGPT investigations take minutes; the activity heartbeats every few seconds while it waits. */
-const aiApi = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry,
-});
+const aiApi = (summary: string) =>
+  proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry, summary });
 
 /** Waits get a start-to-close of their own timeout plus a margin; heartbeats detect a dead worker early. */
-const waiting = (timeoutMs: number) =>
-  proxyActivities<ReturnType<typeof activities.createActivities>>({
+const waiting = (timeoutMs: number, summary: string) =>
+  proxyActivities<Activities>({
     startToCloseTimeout: timeoutMs + 60_000,
     heartbeatTimeout: '15 seconds',
     retry,
+    summary,
   });
 
 /** A failure of one step, attributed to a service when one is to blame. Lives only inside this workflow. */
@@ -149,7 +152,11 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         for (const s of settled) progress.services[s.service] = s.state === 'met' ? 'ready' : s.state;
         result.pods = settled.flatMap((s) => s.pods);
         const notReady = settled.find((s) => s.state !== 'met');
-        const report = await healthApi.checkHealth({ run, cluster: ref, services: scenario.spec.services });
+        const report = await healthApi(`check health of ${scenario.spec.services.length} services`).checkHealth({
+          run,
+          cluster: ref,
+          services: scenario.spec.services,
+        });
         result.health = report;
         if (notReady)
           throw new StepFailure(
@@ -169,7 +176,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         return report;
       });
       const judged = await step('ai', () =>
-        aiApi.judgeRun({
+        aiApi(`AI verdict (--ai ${input.ai})`).judgeRun({
           mode: input.ai,
           scenario: scenario.metadata.name,
           cluster: cluster.name,
@@ -191,7 +198,10 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
             scenario.spec.services.find((s) => !s.podLabels['kubeproof.dev/simulate']) ?? scenario.spec.services[0]!;
           const samples = input.samples ?? scenario.spec.samples;
           // Worst case per sample: a scale-out, a scale-in and a rollout, each bounded by the ready timeout.
-          const measured = await waiting(samples * 3 * scenario.spec.timeouts.ready + 60_000).measureBaseline({
+          const measured = await waiting(
+            samples * 3 * scenario.spec.timeouts.ready + 60_000,
+            `measure baseline on ${target.name} (${samples} samples)`,
+          ).measureBaseline({
             run,
             cluster: ref,
             target,
@@ -199,13 +209,16 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
             sampleTimeoutMs: scenario.spec.timeouts.ready,
             pods: result.pods,
           });
-          const history = await api.ledgerHistory({ cluster: cluster.name, scenario: scenario.metadata.name });
-          const analysis = await api.analyzeBaseline({
+          const history = await api('read baseline history').ledgerHistory({
+            cluster: cluster.name,
+            scenario: scenario.metadata.name,
+          });
+          const analysis = await api('statistics, grades, regression test').analyzeBaseline({
             samples: measured.samples,
             targets: scenario.spec.targets,
             history: history.samples,
           });
-          await api.recordBaseline({
+          await api('record baseline in the ledger').recordBaseline({
             cluster: cluster.name,
             scenario: scenario.metadata.name,
             entry: {
@@ -282,11 +295,14 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     undo.push({
       name: 'delete run namespace',
       fn: async () => {
-        const cleanup = await cleanupApi.cleanupRun({ run, cluster: ref });
+        const cleanup = await cleanupApi('delete run namespace and verify nothing is left').cleanupRun({
+          run,
+          cluster: ref,
+        });
         result.cleanup = { ...cleanup, deleted: [...deletedByUndo, ...cleanup.deleted] };
       },
     });
-    const { namespace } = await api.applyNamespace({ run, cluster: ref });
+    const { namespace } = await api('create run namespace').applyNamespace({ run, cluster: ref });
     progress.namespace = result.namespace = namespace;
     for (const wave of waves) {
       await Promise.all(
@@ -298,13 +314,16 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
             name: `delete service ${name}`,
             fn: async () =>
               void deletedByUndo.push(
-                ...(await cleanupApi.deleteService({ run, cluster: ref, service: name })).deleted,
+                ...(await cleanupApi(`delete ${name}`).deleteService({ run, cluster: ref, service: name })).deleted,
               ),
           });
           progress.services[name] = 'starting';
           // Applies the service and follows it to Ready; the timelines feed the podReady metric.
           const scheduledAt = Date.now();
-          const track = waiting(scenario.spec.timeouts.ready).deployService({
+          const track = waiting(
+            scenario.spec.timeouts.ready,
+            `deploy ${name} (${svc.replicas} replicas) and follow it to Ready`,
+          ).deployService({
             run,
             cluster: ref,
             service: svc,
@@ -380,7 +399,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     try {
       outcome = await Promise.race([
         applyFailed,
-        waiting(remaining).awaitService({
+        waiting(remaining, `wait for ${name} to be ${condition} (needed by ${dependent.name})`).awaitService({
           cluster: ref,
           request: {
             run,

@@ -18,7 +18,7 @@ import { temporalClient, withWorker } from '../helpers/worker';
 const chromiumPath = process.env.KUBEPROOF_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('the Temporal Web UI', () => {
-  it('shows a finished run, found by its KubeproofCluster search attribute', async () => {
+  it('shows a finished run, found by its KubeproofCluster search attribute, with readable activity summaries', async () => {
     assert.ok(stack.uiUrl, 'TEMPORAL_UI_URL is set by the local stack');
     assert.ok(fs.existsSync(chromiumPath), `no Chromium at ${chromiumPath}: npm test installs Debian's chromium`);
     const cluster = `ui-${randomUUID().slice(0, 8)}`;
@@ -90,6 +90,12 @@ describe('the Temporal Web UI', () => {
       const shot = path.join(outputDir, 'web-ui-run.png');
       await page.screenshot({ path: shot, fullPage: true });
       assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot was written');
+
+      // The run's own page: its activities read as what they did, not as a row of identical type names.
+      await row.getByText(workflowId).first().click();
+      const summary = page.getByText('deploy web (1 replicas) and follow it to Ready').first();
+      await assert.doesNotReject(summary.waitFor({ timeout: 15_000 }), 'the deploy activity shows its summary');
+      await page.screenshot({ path: path.join(outputDir, 'web-ui-run-history.png'), fullPage: true });
     } finally {
       await browser.close();
       fs.rmSync(profile, { recursive: true, force: true });
