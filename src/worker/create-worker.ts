@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { LEDGER_TASK_QUEUE } from '../workflows/ledger-types';
+import { checkSearchAttributes } from './check-search-attributes';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -36,6 +37,13 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
   // Ledger activities talk to their ledger workflows through a client of the same server and namespace.
   const clientConnection = await Connection.connect({ address: opts.address, connectTimeout: 10_000 });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
+  try {
+    await checkSearchAttributes(client, opts.namespace);
+  } catch (error) {
+    await clientConnection.close();
+    await connection.close();
+    throw error;
+  }
   const workflowBundle =
     opts.workflowBundle ??
     (await bundleWorkflowCode({
