@@ -26,10 +26,31 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The kernel's start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat). Recorded with
+ * the PID so a PID reused by an unrelated process after a reboot is never mistaken for ours.
+ */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after it are space-separated.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 export function readPid(cfg: StackConfig, name: string): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(path.join(cfg.pids, `${name}.pid`), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+    const [pidText, recordedStart] = fs
+      .readFileSync(path.join(cfg.pids, `${name}.pid`), 'utf8')
+      .trim()
+      .split(/\s+/);
+    const pid = Number(pidText);
+    if (!Number.isInteger(pid) || pid <= 1) return undefined;
+    // Alive but started at another time: not the process we started.
+    if (recordedStart && isAlive(pid) && startTime(pid) !== recordedStart) return undefined;
+    return pid;
   } catch {
     return undefined;
   }
@@ -54,7 +75,7 @@ export function startProcess(cfg: StackConfig, opts: StartOptions): number {
   fs.closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${opts.name} (${opts.command}): see ${logFile}`);
   child.unref();
-  fs.writeFileSync(path.join(cfg.pids, `${opts.name}.pid`), `${child.pid}\n`);
+  fs.writeFileSync(path.join(cfg.pids, `${opts.name}.pid`), `${child.pid} ${startTime(child.pid) ?? ''}\n`);
   log(`started ${opts.name} (pid ${child.pid}, log ${path.relative(process.cwd(), logFile)})`);
   return child.pid;
 }
