@@ -35,15 +35,21 @@ export async function applyService(clients: KubeClients, run: RunIdentity, svc: 
 }
 
 /**
- * Applies a partial object under a field manager of its own. One manager per kind of change: a manager that
- * applied `spec.replicas` and later applies an object without it gives the field up, and the API server would
- * reset it to its default.
+ * Applies part of a Deployment's spec under a field manager of its own. One manager per kind of change: a
+ * manager that applied `spec.replicas` and later applies an object without it gives the field up, and the API
+ * server would reset it to its default.
  */
-export const applyPartial = (
+export const applyDeploymentChange = (
   clients: KubeClients,
-  object: k8s.KubernetesObject,
+  target: { name: string; namespace: string },
+  spec: Record<string, unknown>,
   purpose: 'scale' | 'restart',
-): Promise<void> => apply(clients, object, `${FIELD_MANAGER}-${purpose}`);
+): Promise<void> =>
+  apply(
+    clients,
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: target, spec } as k8s.KubernetesObject,
+    `${FIELD_MANAGER}-${purpose}`,
+  );
 
 export interface AwaitRequest {
   run: RunIdentity;

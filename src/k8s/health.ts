@@ -20,12 +20,12 @@ export interface HealthOptions {
   onService?: (() => void) | undefined;
 }
 
-async function metricsServed(clients: KubeClients): Promise<boolean> {
+async function metricsServed(clients: KubeClients, namespace: string): Promise<boolean> {
   try {
     await clients.objects.list(
       'metrics.k8s.io/v1beta1',
       'PodMetrics',
-      'kube-system',
+      namespace,
       undefined,
       undefined,
       undefined,
@@ -88,7 +88,7 @@ export async function checkHealth(
   opts: HealthOptions = {},
 ): Promise<HealthReport> {
   const namespace = namespaceName(run);
-  const served = await metricsServed(clients).catch(() => false);
+  const served = await metricsServed(clients, namespace).catch(() => false);
   const events = await call(`listing warning events in ${namespace}`, () =>
     clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
   );

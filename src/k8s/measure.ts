@@ -10,7 +10,7 @@ import { Metric } from '../baseline/types';
 import type { ServiceSpec } from '../scenarios/schema';
 import { call } from './api-errors';
 import type { KubeClients } from './client';
-import { applyPartial } from './deploy';
+import { applyDeploymentChange } from './deploy';
 import { PodTracker } from './pod-tracker';
 import { type RunIdentity, namespaceName, serviceSelector } from './render';
 import type { PodTimeline } from './types';
@@ -60,16 +60,7 @@ export async function measureScaleOut(
 ): Promise<MetricSamples> {
   const namespace = namespaceName(run);
   const scale = (replicas: number) =>
-    applyPartial(
-      clients,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: svc.name, namespace },
-        spec: { replicas },
-      } as never,
-      'scale',
-    );
+    applyDeploymentChange(clients, { name: svc.name, namespace }, { replicas }, 'scale');
   const samples: number[] = [];
   let failures = 0;
   const tracker = await PodTracker.start(clients, namespace, serviceSelector(run.runId, svc.name), Date.now());
@@ -109,14 +100,10 @@ export async function measureRollingRestart(
   let failures = 0;
   for (let i = 0; i < opts.samples; i++) {
     const started = Date.now();
-    await applyPartial(
+    await applyDeploymentChange(
       clients,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: svc.name, namespace },
-        spec: { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
-      } as never,
+      { name: svc.name, namespace },
+      { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
       'restart',
     );
     let done = false;

@@ -15,7 +15,6 @@ export interface TrackedPod extends PodTimeline {
   uid: string;
   terminating: boolean;
   unschedulableSince?: number;
-  crashLooping: boolean;
 }
 
 const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
@@ -49,7 +48,7 @@ export class PodTracker {
   }
 
   timelines(): PodTimeline[] {
-    return this.snapshot().map(({ uid: _u, terminating: _t, unschedulableSince: _s, crashLooping: _c, ...t }) => t);
+    return this.snapshot().map(({ uid: _u, terminating: _t, unschedulableSince: _s, ...t }) => t);
   }
 
   stop(): void {
@@ -150,7 +149,6 @@ export class PodTracker {
         restarts: 0,
         phase: 'Pending',
         terminating: false,
-        crashLooping: false,
       };
       this.pods.set(uid, tracked);
     }
@@ -168,7 +166,6 @@ export class PodTracker {
     tracked.terminating = pod.metadata?.deletionTimestamp !== undefined;
     const statuses = pod.status?.containerStatuses ?? [];
     tracked.restarts = statuses.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
-    tracked.crashLooping = statuses.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff');
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
       tracked.unschedulableSince ??= now;
       tracked.waitingReason = `Unschedulable: ${scheduled.message ?? 'no node fits the pod'}`;

@@ -26,14 +26,7 @@ export interface ValidateInput {
   failOnRegression?: boolean;
 }
 
-export type ServiceState =
-  | 'pending'
-  | 'waiting-for-dependencies'
-  | 'applying'
-  | 'starting'
-  | 'ready'
-  | AwaitState
-  | 'deleted';
+export type ServiceState = 'pending' | 'waiting-for-dependencies' | 'starting' | 'ready' | AwaitState | 'deleted';
 
 export interface Progress {
   workflowId: string;

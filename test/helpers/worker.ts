@@ -1,14 +1,21 @@
 /** Runs kubeproof workers against the local stack for tests, sharing the bundle made by prebundle.ts. */
 import { Client, Connection } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { createWorker } from '../../src/worker/create-worker';
 import { stack, workflowBundle } from './env';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** The SDK logs at WARN only, so test output stays readable. */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (error) {
+    // Something else in this process installed a runtime first; its logger is good enough.
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
   runtimeInstalled = true;
 }
 

@@ -4,11 +4,13 @@
  */
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
-import { IllegalStateError } from '@temporalio/common';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../src/activities';
 import { parseScenarioData, type Scenario } from '../../src/scenarios';
 import { stack, workflowBundle } from '../helpers/env';
+import { quietRuntime } from '../helpers/worker';
+
+export { quietRuntime };
 
 export type Activities = ReturnType<typeof createActivities>;
 type Input<K extends keyof Activities> = Parameters<Activities[K]>[0];
@@ -177,19 +179,6 @@ export async function heartbeatUntilCancelled(started: () => void, cancelled: ()
   } finally {
     if (ctx.cancellationSignal.aborted) cancelled();
   }
-}
-
-let runtimeInstalled = false;
-/** The SDK logs at WARN only, so test output stays readable. */
-export function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch (error) {
-    // Another helper in this process installed a runtime first; its logger is good enough.
-    if (!(error instanceof IllegalStateError)) throw error;
-  }
-  runtimeInstalled = true;
 }
 
 /**

@@ -183,45 +183,18 @@ describe('validateScenario saga', () => {
     ]);
   });
 
-  it(
-    'still deletes what it deployed and the run namespace when the run is cancelled mid-deploy',
-    { timeout },
-    async () => {
-      const started = deferred();
-      const cancelled = deferred();
-      const { activities, calls } = stubActivities({
-        deployService: (input) =>
-          input.service.name === 'c' ? heartbeatUntilCancelled(started.resolve, cancelled.resolve) : deployStub(input),
-      });
-      const { error, status } = await run(activities, async (handle) => {
-        await started.promise;
-        await handle.cancel();
-        const outcome: unknown = await handle.result().then(
-          () => assert.fail('expected the cancelled run not to complete'),
-          (e: unknown) => e,
-        );
-        // The blocked activity learns of the cancellation from a heartbeat (throttled to 200 ms in these tests).
-        await cancelled.promise;
-        return { error: outcome, status: (await handle.describe()).status.name };
-      });
-
-      assert.deepEqual(calls, ['applyNamespace', 'deployService c', 'deleteService c', 'cleanupRun']);
-      assert.ok(error instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(error)}`);
-      const cause = error.cause;
-      assert.ok(
-        cause instanceof CancelledFailure,
-        `expected a CancelledFailure cause, got ${cause?.name} ${(cause as ApplicationFailure | undefined)?.type}: ${cause?.message}`,
-      );
-      assert.equal(status, 'CANCELLED');
-    },
-  );
-
-  it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
+  /**
+   * Blocks the deploy of `service` until cancelled, cancels the run once it is blocked, and asserts the run ends
+   * CANCELLED (not failed). Returns the activity calls for the caller's compensation assertions.
+   */
+  async function cancelWhileDeploying(service: string): Promise<string[]> {
     const started = deferred();
     const cancelled = deferred();
     const { activities, calls } = stubActivities({
       deployService: (input) =>
-        input.service.name === 'a' ? heartbeatUntilCancelled(started.resolve, cancelled.resolve) : deployStub(input),
+        input.service.name === service
+          ? heartbeatUntilCancelled(started.resolve, cancelled.resolve)
+          : deployStub(input),
     });
     const { error, status } = await run(activities, async (handle) => {
       await started.promise;
@@ -230,12 +203,36 @@ describe('validateScenario saga', () => {
         () => assert.fail('expected the cancelled run not to complete'),
         (e: unknown) => e,
       );
+      // The blocked activity learns of the cancellation from a heartbeat (throttled to 200 ms in these tests).
       await cancelled.promise;
       return { error: outcome, status: (await handle.describe()).status.name };
     });
-    assert.ok(error instanceof WorkflowFailedError);
-    assert.ok(error.cause instanceof CancelledFailure, `got ${error.cause?.name}: ${error.cause?.message}`);
+    assert.ok(error instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(error)}`);
+    const cause = error.cause;
+    assert.ok(
+      cause instanceof CancelledFailure,
+      `expected a CancelledFailure cause, got ${cause?.name} ${(cause as ApplicationFailure | undefined)?.type}: ${cause?.message}`,
+    );
     assert.equal(status, 'CANCELLED');
+    return calls;
+  }
+
+  it(
+    'still deletes what it deployed and the run namespace when the run is cancelled mid-deploy',
+    { timeout },
+    async () => {
+      // c is the first wave: b and a are never deployed.
+      assert.deepEqual(await cancelWhileDeploying('c'), [
+        'applyNamespace',
+        'deployService c',
+        'deleteService c',
+        'cleanupRun',
+      ]);
+    },
+  );
+
+  it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
+    const calls = await cancelWhileDeploying('a');
     assert.deepEqual(calls.slice(-4), ['deleteService a', 'deleteService b', 'deleteService c', 'cleanupRun']);
   });
 
