@@ -22,6 +22,23 @@ export const ErrorType = {
   LeftoverObjects: 'LeftoverObjects',
   /** 5xx, 429, timeouts, connection resets: retried with backoff. */
   TransientApi: 'TransientApi',
+  /** The run took longer than `spec.timeouts.total`; compensation still ran. */
+  TotalTimeout: 'TotalTimeout',
+  /** The run was cancelled (`kubeproof cancel`, or a cancelled schedule action); compensation still ran. */
+  Cancelled: 'Cancelled',
+  /** The run namespace already exists and belongs to another workflow: kubeproof never adopts it. */
+  NamespaceConflict: 'NamespaceConflict',
+  /** The run names a cluster this worker does not serve (its registry lists the names it does). */
+  UnknownCluster: 'UnknownCluster',
+  /**
+   * A cluster's credentials cannot be used: its kubeconfig file is missing, unreadable or not a kubeconfig, or the
+   * context asked for is not in it. The worker's configuration is wrong, not the cluster: retrying cannot help.
+   */
+  ClusterConfig: 'ClusterConfig',
+  /** The environment or the worker's clusters file is invalid; found at start-up, before anything runs. */
+  InvalidConfiguration: 'InvalidConfiguration',
+  /** A failure kubeproof has no name for (a bug, or an unexpected error from a dependency). */
+  Internal: 'Internal',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -34,6 +51,10 @@ export const nonRetryableErrorTypes: ErrorType[] = [
   ErrorType.Unschedulable,
   ErrorType.HealthCheckFailed,
   ErrorType.AiUnavailable,
+  ErrorType.NamespaceConflict,
+  ErrorType.UnknownCluster,
+  ErrorType.ClusterConfig,
+  ErrorType.InvalidConfiguration,
 ];
 
 /**

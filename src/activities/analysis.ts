@@ -6,7 +6,8 @@ import type { Metric, MetricSamples } from '../baseline/types';
 import { podReadySamples } from '../k8s/measure';
 import type { HealthReport, PodTimeline } from '../k8s/types';
 import type { Targets } from '../scenarios/schema';
-import type { AiMode, BaselineResult } from '../workflows/types';
+import type { CleanupResult } from '../k8s/cleanup';
+import type { AiMode, BaselineResult, RunFailure } from '../run/contracts';
 
 /**
  * Median changes smaller than these are noise, whatever the test says: API round trips on loopback move by
@@ -29,20 +30,38 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     aiConfigError = (error as Error).message.replace(/\s*\n\s*/g, ' ');
   }
   return {
+    /**
+     * The AI verdict over a run's evidence. On a failed run it also gets the failed step and service, the health
+     * snapshot taken before cleanup (absent when none could be taken), and what cleanup did.
+     */
     async judgeRun(input: {
       mode: AiMode;
       scenario: string;
       cluster: string;
-      health: HealthReport;
+      health?: HealthReport;
       pods: PodTimeline[];
       targets: Targets;
+      failedStep?: RunFailure;
+      cleanup?: CleanupResult;
     }): Promise<JudgeResult> {
       const evidence = buildEvidence({
         scenario: input.scenario,
         cluster: input.cluster,
-        health: input.health,
-        latency: [summarize(podReadySamples(input.pods))],
+        health: input.health ?? { checkedAt: new Date().toISOString(), healthy: false, services: [] },
+        latency: input.pods.length > 0 ? [summarize(podReadySamples(input.pods))] : [],
         targets: input.targets,
+        ...(input.failedStep
+          ? {
+              failedStep: {
+                step: input.failedStep.step,
+                service: input.failedStep.service,
+                type: input.failedStep.type,
+                reason: input.failedStep.message,
+                pods: input.pods.filter((p) => p.service === input.failedStep?.service),
+              },
+            }
+          : {}),
+        ...(input.cleanup ? { cleanup: { deleted: input.cleanup.deleted.length, left: input.cleanup.left } } : {}),
       });
       const ctx = Context.current();
       return judge(evidence, {

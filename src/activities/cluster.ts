@@ -3,11 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { MetricSamples } from '../baseline/types';
 import * as kube from '../k8s';
+import type { ClusterRegistry } from '../k8s/registry';
 import type {
   AwaitRequest,
   AwaitResult,
   CleanupResult,
-  ClusterRef,
   HealthReport,
   PodTimeline,
   RunIdentity,
@@ -15,28 +15,26 @@ import type {
 import type { ServiceSpec } from '../scenarios/schema';
 
 export interface ClusterDeps {
-  /** Used when a run does not name a kubeconfig of its own. */
-  defaultCluster: ClusterRef;
+  clusters: ClusterRegistry;
   probeLoopbackOnly: boolean;
 }
 
 interface RunArgs {
   run: RunIdentity;
-  cluster: ClusterRef;
+  /** The cluster's name in this worker's registry. */
+  cluster: string;
 }
 
 const heartbeat = () => Context.current().heartbeat();
 const signal = () => Context.current().cancellationSignal;
 
 export function createClusterActivities(deps: ClusterDeps) {
-  const clients = (ref: ClusterRef) =>
-    kube.connect({
-      kubeconfig: ref.kubeconfig ?? deps.defaultCluster.kubeconfig,
-      context: ref.context ?? (ref.kubeconfig ? undefined : deps.defaultCluster.context),
-    });
+  const clients = (name: string) => kube.connect(deps.clusters.resolve(name));
 
   return {
+    /** Heartbeats first, so a cancellation requested while the create is in flight waits for it to land. */
     async applyNamespace({ run, cluster }: RunArgs): Promise<{ namespace: string }> {
+      heartbeat();
       return { namespace: await kube.applyNamespace(clients(cluster), run) };
     },
 
@@ -52,13 +50,21 @@ export function createClusterActivities(deps: ClusterDeps) {
       return kube.deployService(clients(cluster), run, service, timeoutMs, { heartbeat, signal: signal(), notBefore });
     },
 
-    async awaitService({ cluster, request }: { cluster: ClusterRef; request: AwaitRequest }): Promise<AwaitResult> {
+    async awaitService({ cluster, request }: { cluster: string; request: AwaitRequest }): Promise<AwaitResult> {
       return kube.awaitService(clients(cluster), request, { heartbeat, signal: signal() });
     },
 
-    async checkHealth({ run, cluster, services }: RunArgs & { services: ServiceSpec[] }): Promise<HealthReport> {
-      // Endpoints and probes lag readiness by a moment: give an unhealthy report a few seconds to converge.
-      const settleUntil = Date.now() + 15_000;
+    /**
+     * Endpoints and probes lag readiness by a moment: an unhealthy report gets `settleMs` (default 15 s) to
+     * converge. `settleMs: 0` takes one snapshot (the evidence of a failed run, read before cleanup).
+     */
+    async checkHealth({
+      run,
+      cluster,
+      services,
+      settleMs = 15_000,
+    }: RunArgs & { services: ServiceSpec[]; settleMs?: number }): Promise<HealthReport> {
+      const settleUntil = Date.now() + settleMs;
       for (;;) {
         const report = await kube.checkHealth(clients(cluster), run, services, {
           probeLoopbackOnly: deps.probeLoopbackOnly,
@@ -92,12 +98,9 @@ export function createClusterActivities(deps: ClusterDeps) {
       };
     },
 
-    async deleteService({ run, cluster, service }: RunArgs & { service: string }): Promise<{ deleted: string[] }> {
-      return { deleted: await kube.deleteService(clients(cluster), kube.namespaceName(run), service) };
-    },
-
-    async cleanupRun({ run, cluster }: RunArgs): Promise<CleanupResult> {
-      return kube.deleteRun(clients(cluster), run.runId, { heartbeat });
+    /** Deletes the run namespace by name and by the run's label, and verifies both are gone. */
+    async cleanupRun({ run, cluster, namespace }: RunArgs & { namespace: string }): Promise<CleanupResult> {
+      return kube.deleteRun(clients(cluster), { runKey: run.runId, namespace }, { heartbeat });
     },
   };
 }

@@ -1,7 +1,8 @@
 /** Activities that read and append to a (cluster, scenario) baseline ledger through the Temporal client. */
 import type { Client } from '@temporalio/client';
 import { readLedger, recordToLedger } from '../client/ledger';
-import { comparisonHistory, type LedgerEntry } from '../workflows/ledger-types';
+import { comparisonHistory } from '../baseline/history';
+import type { LedgerEntry } from '../run/ledger';
 
 export interface LedgerDeps {
   /** A client of the worker's Temporal server and namespace, for the ledger workflows. */

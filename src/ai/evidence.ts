@@ -1,5 +1,5 @@
 import type { MetricSummary } from '../baseline/types';
-import type { HealthReport, ServiceHealth, WarningEvent } from '../k8s/types';
+import type { HealthReport, PodTimeline, ServiceHealth, WarningEvent } from '../k8s/types';
 import { cleanClusterText, truncate } from './sanitize';
 
 /**
@@ -16,11 +16,31 @@ const MAX_PROBLEM = 300;
 const MAX_PROBLEMS_PER_SERVICE = 10;
 const MAX_NAME = 253;
 const MAX_REASON = 1000;
+const MAX_PODS = 10;
 
 export interface FailedStep {
   step: string;
   service?: string | undefined;
+  /** The failure type (an ErrorType name), e.g. `Unschedulable`. */
+  type?: string | undefined;
   reason: string;
+  /** The failed service's pods as last seen before cleanup. */
+  pods?: PodTimeline[] | undefined;
+}
+
+/** What cleanup did, for the explanation of a failed run. */
+export interface CleanupEvidence {
+  deleted: number;
+  left: string[];
+}
+
+export interface PodEvidence {
+  pod: string;
+  phase: string;
+  scheduled: boolean;
+  ready: boolean;
+  restarts: number;
+  waitingReason: string | null;
 }
 
 export interface EvidenceInput {
@@ -31,6 +51,7 @@ export interface EvidenceInput {
   /** Targets in milliseconds, keyed `<metric>P95` (e.g. `podReadyP95`). */
   targets: Partial<Record<string, number>>;
   failedStep?: FailedStep | undefined;
+  cleanup?: CleanupEvidence | undefined;
 }
 
 export interface EvidenceEvent {
@@ -82,7 +103,15 @@ export interface Evidence {
     withRestarts: number;
     withWarningEvents: number;
   };
-  failedStep: { step: string; service: string | null; reason: string } | null;
+  failedStep: {
+    step: string;
+    service: string | null;
+    type: string | null;
+    reason: string;
+    pods: PodEvidence[];
+  } | null;
+  /** What cleanup removed and what it left (failed runs are explained after cleanup); null when it has not run. */
+  cleanup: CleanupEvidence | null;
   /** Unhealthy services first, then services with restarts or warnings, then the rest. */
   services: ServiceEvidence[];
   latency: LatencyEvidence[];
@@ -108,8 +137,13 @@ export function buildEvidence(input: EvidenceInput): Evidence {
       ? {
           step: cleanClusterText(input.failedStep.step, MAX_NAME),
           service: input.failedStep.service === undefined ? null : cleanClusterText(input.failedStep.service, MAX_NAME),
+          type: input.failedStep.type === undefined ? null : cleanClusterText(input.failedStep.type, 100),
           reason: cleanClusterText(input.failedStep.reason, MAX_REASON),
+          pods: (input.failedStep.pods ?? []).slice(0, MAX_PODS).map(podEvidence),
         }
+      : null,
+    cleanup: input.cleanup
+      ? { deleted: input.cleanup.deleted, left: input.cleanup.left.slice(0, 20).map((o) => cleanClusterText(o, MAX_NAME)) }
       : null,
     services: stableSortBy(services, serviceRank),
     latency: input.latency.map((m) => latencyEvidence(m, input.targets)),
@@ -153,6 +187,17 @@ function serviceEvidence(s: ServiceHealth): ServiceEvidence {
     problems: s.problems.slice(0, MAX_PROBLEMS_PER_SERVICE).map((p) => cleanClusterText(p, MAX_PROBLEM)),
     warningEvents: topEvents(s.warningEvents, MAX_EVENTS_PER_SERVICE),
     warningEventsTotal: s.warningEvents.length,
+  };
+}
+
+function podEvidence(p: PodTimeline): PodEvidence {
+  return {
+    pod: cleanClusterText(p.pod, MAX_NAME),
+    phase: cleanClusterText(p.phase, 40),
+    scheduled: p.scheduledAt !== undefined,
+    ready: p.readyAt !== undefined,
+    restarts: p.restarts,
+    waitingReason: p.waitingReason === undefined ? null : cleanClusterText(p.waitingReason, MAX_PROBLEM),
   };
 }
 

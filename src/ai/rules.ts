@@ -158,7 +158,7 @@ function recommendations(evidence: Evidence, verdict: VerdictLevel): string[] {
       .map((s) => s.name)
       .slice(0, 10)
       .join(', ');
-  if (evidence.failedStep) recs.push(`Fix the cause of the failed step "${evidence.failedStep.step}" and re-run.`);
+  if (evidence.failedStep) recs.push(rootCauseRecommendation(evidence.failedStep));
   const unhealthy = names((s) => !isHealthy(s));
   if (unhealthy) recs.push(`Inspect pods and events of the unhealthy services: ${unhealthy}.`);
   const restarting = names((s) => s.restarts > 0);
@@ -172,4 +172,25 @@ function recommendations(evidence: Evidence, verdict: VerdictLevel): string[] {
     recs.push('No action needed; keep this run as a baseline for future comparisons.');
   }
   return recs;
+}
+
+/** What to do about the failure that ended the run, from its type, service and the service's pods. */
+function rootCauseRecommendation(step: NonNullable<Evidence['failedStep']>): string {
+  const who = step.service ? `${step.service}` : `the "${step.step}" step`;
+  const waiting = step.pods.find((p) => p.waitingReason)?.waitingReason;
+  const pods = step.pods.length > 0 ? ` (${step.pods.filter((p) => p.ready).length}/${step.pods.length} pods ready)` : '';
+  switch (step.type) {
+    case 'Unschedulable':
+      return `${who} could not be scheduled${pods}: ${waiting ?? step.reason}. Lower its resource requests or add node capacity, then re-run.`;
+    case 'ServiceNotReady':
+      return `${who} never became Ready${pods}: ${step.reason}. Check its readiness probe, image and warning events (kubectl describe pod), then re-run.`;
+    case 'Forbidden':
+      return `The worker's credentials lack a permission (${step.reason}). Grant it (see deploy/ for the RBAC kubeproof needs) and re-run.`;
+    case 'TotalTimeout':
+      return `The run exceeded spec.timeouts.total during "${step.step}". Raise the timeout or find what is slow in that step.`;
+    case 'Cancelled':
+      return `The run was cancelled during "${step.step}"; nothing was concluded about the cluster. Re-run to validate it.`;
+    default:
+      return `Fix the cause of the failed step "${step.step}"${step.service ? ` (service ${step.service})` : ''}: ${step.reason}. Then re-run.`;
+  }
 }

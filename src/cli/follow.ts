@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { outcomeOf, type Outcome } from '../client/validation';
-import type { Progress, StepName } from '../workflows/types';
+import type { Progress, StepName } from '../run/contracts';
 import { reasonOf } from './exit';
 import { err } from './output';
 import { progressBlock, progressChanges, retryLines, type Retrying } from './progress-view';

@@ -2,35 +2,43 @@
  * How a run's progress is shown while the CLI waits: a block redrawn in place on a terminal, or one plain line
  * per change elsewhere (CI logs). Pure: Progress in, lines out.
  */
-import { StepName, type Progress } from '../workflows/types';
+import { STEP_ORDER, type Progress, type StepName } from '../run/contracts';
 import { humanDuration, oneLine } from './format';
 
 const stepNotes: Partial<Record<Progress['step'], string>> = {
   compensating: 'undoing what the run created',
   done: 'finished',
-  failed: 'failed; cleanup done',
 };
 
-/** Lines describing what changed between two progress snapshots (all of it when there is no previous one). */
+/**
+ * Lines describing what changed between two progress snapshots (all of it when there is no previous one). Steps
+ * that started and finished between two polls still appear, from the record's finished steps; service states
+ * change only while deploying, so they are labelled with the deploy step.
+ */
 export function progressChanges(prev: Progress | undefined, next: Progress): string[] {
   const lines: string[] = [];
-  const tag = `[${next.step}]`;
-  if (prev?.step !== next.step) lines.push(`${tag} ${stepNotes[next.step] ?? 'step started'}`);
-  if (next.namespace && prev?.namespace !== next.namespace) lines.push(`${tag} namespace ${next.namespace}`);
+  if (next.namespace && prev?.namespace !== next.namespace) lines.push(`[deploy] namespace ${next.namespace}`);
   for (const [service, state] of Object.entries(next.services)) {
     const before = prev?.services[service];
     if (before === state || (before === undefined && state === 'pending')) continue;
-    lines.push(`${tag} ${service}: ${state}`);
+    lines.push(`[deploy] ${service}: ${state}`);
   }
+  const finished = next.steps.slice(prev?.steps.length ?? 0);
+  for (const s of finished) {
+    const took = s.status === 'skipped' ? 'skipped' : `${s.status} in ${humanDuration(s.durationMs)}`;
+    lines.push(`[${s.name}] ${took}${s.error ? `: ${oneLine(s.error)}` : ''}`);
+  }
+  const alreadyFinished = next.steps.some((s) => s.name === next.step);
+  if (prev?.step !== next.step && !alreadyFinished) lines.push(`[${next.step}] ${stepNotes[next.step] ?? 'started'}`);
   return lines;
 }
 
 function stepLine(step: Progress['step'], skipped: readonly StepName[]): string {
-  const current = (StepName as readonly string[]).indexOf(step);
+  const current = STEP_ORDER.indexOf(step as StepName);
   if (current < 0) return `${step}: ${stepNotes[step] ?? ''}`.trimEnd();
   const mark = (name: StepName, i: number) =>
     skipped.includes(name) ? '-' : i < current ? 'x' : i === current ? '>' : ' ';
-  return StepName.map((name, i) => `[${mark(name, i)}] ${name}`).join('  ');
+  return STEP_ORDER.map((name, i) => `[${mark(name, i)}] ${name}`).join('  ');
 }
 
 export interface BlockOptions {

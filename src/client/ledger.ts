@@ -12,7 +12,7 @@ import {
   type LedgerEntry,
   type LedgerState,
   ledgerWorkflowId,
-} from '../workflows/ledger-types';
+} from '../run/ledger';
 
 export interface LedgerRef {
   cluster: string;

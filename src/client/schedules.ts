@@ -7,7 +7,7 @@ import { type Client, ScheduleOverlapPolicy, type ScheduleDescription, type Sche
 import type { Scenario } from '../scenarios/schema';
 import { SearchAttr } from '../search-attributes';
 import type { validateScenario } from '../workflows';
-import type { AiMode } from '../workflows/types';
+import type { AiMode } from '../run/contracts';
 import { validationInput } from './validation';
 
 export const Overlap = {

@@ -1,5 +1,6 @@
 /**
- * Deleting everything a run created, found by its run-id label (never by name), and verifying nothing is left.
+ * Deleting everything a run created: its namespace, found by name and by the run's key label, and verifying
+ * nothing is left.
  * Idempotent: a namespace that is already gone counts as deleted, so compensation may run it any number of times.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,59 +34,54 @@ async function inventory(clients: KubeClients, namespace: string): Promise<strin
   ];
 }
 
+/**
+ * Deletes the run namespace by the name the run knows *and* every namespace carrying the run's key label, then
+ * waits until both are gone (a namespace drains its content before it disappears). What is still there at the
+ * deadline is reported in `left`.
+ */
 export async function deleteRun(
   clients: KubeClients,
-  runId: string,
+  target: { runKey: string; namespace: string },
   opts: { timeoutMs?: number; heartbeat?: (() => void) | undefined } = {},
 ): Promise<CleanupResult> {
   const started = Date.now();
-  const selector = runSelector(runId);
+  const selector = runSelector(target.runKey);
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const listRunNamespaces = () =>
-    call('listing run namespaces', () => clients.core.listNamespace({ labelSelector: selector }));
+  const present = async (): Promise<{ name: string; deleting: boolean }[]> => {
+    const [labelled, named] = await Promise.all([
+      call('listing run namespaces', () => clients.core.listNamespace({ labelSelector: selector })),
+      clients.core.readNamespace({ name: target.namespace }).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw classify(error, `reading namespace ${target.namespace}`);
+      }),
+    ]);
+    const all = new Map<string, boolean>();
+    for (const ns of [...labelled.items, ...(named ? [named] : [])]) {
+      all.set(ns.metadata!.name!, Boolean(ns.metadata?.deletionTimestamp));
+    }
+    return [...all].map(([name, deleting]) => ({ name, deleting }));
+  };
   const deleted: string[] = [];
-  for (const ns of (await listRunNamespaces()).items) {
-    const name = ns.metadata!.name!;
+  for (const ns of await present()) {
     // The inventory is for the report only: a failure to list must never keep the namespace from being deleted.
-    deleted.push(...(await inventory(clients, name).catch(() => [])), `Namespace/${name}`);
-    if (ns.metadata?.deletionTimestamp) continue;
+    deleted.push(...(await inventory(clients, ns.name).catch(() => [])), `Namespace/${ns.name}`);
+    if (ns.deleting) continue;
     try {
-      await clients.core.deleteNamespace({ name, propagationPolicy: 'Background' });
+      await clients.core.deleteNamespace({ name: ns.name, propagationPolicy: 'Background' });
     } catch (error) {
-      if (!isNotFound(error)) throw classify(error, `deleting namespace ${name}`);
+      if (!isNotFound(error)) throw classify(error, `deleting namespace ${ns.name}`);
     }
   }
   let left: string[] = [];
   const deadline = started + timeoutMs;
   do {
     opts.heartbeat?.();
-    const remaining = (await listRunNamespaces()).items.map((n) => n.metadata!.name!);
     left = [];
-    for (const name of remaining) left.push(`Namespace/${name}`, ...(await inventory(clients, name).catch(() => [])));
+    for (const ns of await present()) {
+      left.push(`Namespace/${ns.name}`, ...(await inventory(clients, ns.name).catch(() => [])));
+    }
     if (left.length === 0) break;
-    await sleep(500);
+    await sleep(250);
   } while (Date.now() < deadline);
   return { deleted, left, durationMs: Date.now() - started };
-}
-
-/** Undo of one applied service: deletes its Deployment, Service and ConfigMap by name. 404 means done. */
-export async function deleteService(clients: KubeClients, namespace: string, service: string): Promise<string[]> {
-  const deleted: string[] = [];
-  const attempts: [string, () => Promise<unknown>][] = [
-    [
-      'Deployment',
-      () => clients.apps.deleteNamespacedDeployment({ name: service, namespace, propagationPolicy: 'Background' }),
-    ],
-    ['Service', () => clients.core.deleteNamespacedService({ name: service, namespace })],
-    ['ConfigMap', () => clients.core.deleteNamespacedConfigMap({ name: `${service}-env`, namespace })],
-  ];
-  for (const [kind, remove] of attempts) {
-    try {
-      await remove();
-      deleted.push(`${kind}/${namespace}/${service}`);
-    } catch (error) {
-      if (!isNotFound(error)) throw classify(error, `deleting ${kind} ${namespace}/${service}`);
-    }
-  }
-  return deleted;
 }

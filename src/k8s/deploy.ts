@@ -1,11 +1,15 @@
 /** Applying a run's objects (server-side apply: a retried or replayed call never duplicates) and waiting for them. */
 import * as k8s from '@kubernetes/client-node';
 import type { ServiceSpec } from '../scenarios/schema';
-import { call } from './api-errors';
+import { call, classify, isNotFound } from './api-errors';
 import type { KubeClients } from './client';
 import { PodTracker, type TrackedPod } from './pod-tracker';
+import { ErrorType, KubeproofError } from '../errors';
 import {
+  Annotation,
   FIELD_MANAGER,
+  Label,
+  runLabels,
   type RunIdentity,
   namespaceName,
   renderNamespace,
@@ -23,9 +27,33 @@ async function apply(clients: KubeClients, object: k8s.KubernetesObject, manager
   );
 }
 
+/**
+ * Creates (or, on a retry or a resumed run, re-applies) the run namespace. A namespace of that name that does not
+ * carry this run's identity belongs to someone else: it is never adopted, whatever its labels say.
+ */
 export async function applyNamespace(clients: KubeClients, run: RunIdentity): Promise<string> {
+  const name = namespaceName(run);
+  const existing = await clients.core.readNamespace({ name }).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw classify(error, `reading namespace ${name}`);
+  });
+  if (existing) {
+    const owner = existing.metadata?.annotations?.[Annotation.WorkflowId];
+    const key = existing.metadata?.labels?.[Label.RunId];
+    if (key !== runLabels(run)[Label.RunId] || (run.workflowId !== undefined && owner !== run.workflowId)) {
+      throw new KubeproofError(
+        ErrorType.NamespaceConflict,
+        `namespace ${name} already exists and belongs to ${owner ? `workflow ${owner}` : 'something other than this run'}; ` +
+          'kubeproof never adopts a namespace it did not create for this run: delete it or start the run with another workflow id',
+        { namespace: name },
+      );
+    }
+    if (existing.metadata?.deletionTimestamp) {
+      throw new KubeproofError(ErrorType.TransientApi, `namespace ${name} is still being deleted; retrying`);
+    }
+  }
   await apply(clients, renderNamespace(run));
-  return namespaceName(run);
+  return name;
 }
 
 export async function applyService(clients: KubeClients, run: RunIdentity, svc: ServiceSpec): Promise<string[]> {

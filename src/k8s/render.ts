@@ -3,6 +3,7 @@
  * ConfigMap holding its environment. Every object carries the run's labels, so cleanup can find it by run id.
  */
 import type * as k8s from '@kubernetes/client-node';
+import { namespaceFor } from '../run/identity';
 import type { ServiceSpec } from '../scenarios/schema';
 
 export const Label = {
@@ -12,11 +13,20 @@ export const Label = {
   Scenario: 'kubeproof.dev/scenario',
 } as const;
 
+/** On the run namespace: the full workflow id of the run that owns it (labels cannot hold `/`). */
+export const Annotation = { WorkflowId: 'kubeproof.dev/workflow-id' } as const;
+
 export const FIELD_MANAGER = 'kubeproof';
 
 export interface RunIdentity {
+  /**
+   * The run's stable key (src/run/identity.ts, from the workflow id), not Temporal's run id: it survives Reset
+   * and continue-as-new, so everything it names and labels stays findable.
+   */
   runId: string;
   scenario: string;
+  /** The owning workflow's id, annotated on the namespace; the janitor asks Temporal about it. */
+  workflowId?: string;
 }
 
 export function runLabels(run: RunIdentity): Record<string, string> {
@@ -33,17 +43,16 @@ function labelSafe(value: string): string {
   return cleaned.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
 }
 
-/** `kp-<scenario>-<short run id>`, a valid DNS-1123 label (≤ 63 chars). */
-export function namespaceName(run: RunIdentity): string {
-  const short = run.runId
-    .replace(/[^a-z0-9]/gi, '')
-    .toLowerCase()
-    .slice(-8);
-  return `kp-${run.scenario.slice(0, 63 - 4 - short.length - 1)}-${short}`.replace(/-+$/, '');
-}
+/** The run namespace's name (src/run/identity.ts): derived from the stable run key. */
+export const namespaceName = (run: RunIdentity): string => namespaceFor(run.scenario, run.runId);
 
 export function renderNamespace(run: RunIdentity): k8s.V1Namespace {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName(run), labels: runLabels(run) } };
+  const annotations = run.workflowId ? { [Annotation.WorkflowId]: run.workflowId } : undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespaceName(run), labels: runLabels(run), ...(annotations ? { annotations } : {}) },
+  };
 }
 
 export type RenderedObject = k8s.KubernetesObject & { metadata: { name: string; namespace: string } };

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { LEDGER_TASK_QUEUE } from '../workflows/ledger-types';
+import { LEDGER_TASK_QUEUE } from '../run/ledger';
 import { checkSearchAttributes } from './check-search-attributes';
 
 export const workflowsPath = require.resolve('../workflows');

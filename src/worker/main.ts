@@ -2,6 +2,7 @@
  * The worker process: polls the kubeproof task queue and runs workflows and activities.
  * SIGINT/SIGTERM shut it down gracefully (running activities get the grace time, then are cancelled).
  */
+import { registryOf } from '../k8s/registry';
 import { createWorker } from './create-worker';
 import { parseWorkerEnv } from './config';
 
@@ -12,7 +13,9 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.KUBEPROOF_TASK_QUEUE,
     deps: {
-      defaultCluster: { kubeconfig: cfg.KUBECONFIG, context: cfg.KUBEPROOF_CONTEXT },
+      clusters: registryOf({
+        [env.KUBEPROOF_CLUSTER_NAME || "local"]: { kubeconfig: cfg.KUBECONFIG, context: cfg.KUBEPROOF_CONTEXT },
+      }),
       probeLoopbackOnly: cfg.KUBEPROOF_PROBE_LOOPBACK_ONLY,
       env,
     },

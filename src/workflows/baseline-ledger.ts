@@ -13,12 +13,12 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LedgerAck, LedgerEntry, LedgerInput, LedgerState } from './ledger-types';
+import { LedgerMessage, type LedgerAck, type LedgerEntry, type LedgerInput, type LedgerState } from '../run/ledger';
 
-export const ledgerStateQuery = defineQuery<LedgerState>('ledgerState');
-export const recordBaselineUpdate = defineUpdate<{ size: number }, [LedgerEntry]>('recordBaseline');
+export const ledgerStateQuery = defineQuery<LedgerState>(LedgerMessage.State);
+export const recordBaselineUpdate = defineUpdate<{ size: number }, [LedgerEntry]>(LedgerMessage.RecordBaseline);
 export const acknowledgeUpdate = defineUpdate<LedgerAck, [{ runId?: string; by: string; reason: string }]>(
-  'acknowledge',
+  LedgerMessage.Acknowledge,
 );
 
 /** Updates handled per run before continuing as new, besides the server's own suggestion. */

@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
+import type { ClusterRef } from '../../src/k8s/client';
+import type { ClusterRegistry } from '../../src/k8s/registry';
 import { createWorker } from '../../src/worker/create-worker';
 import { stack, workflowBundle } from './env';
 
@@ -19,9 +21,17 @@ export function quietRuntime(): void {
   runtimeInstalled = true;
 }
 
+/**
+ * Tests give runs many cluster names (one ledger each), all on the local stack: this registry serves any name
+ * with the stack's kubeconfig. A worker's real registry (src/config) serves only the names it is configured with.
+ */
+export function anyClusterName(ref: ClusterRef): ClusterRegistry {
+  return { names: () => ['*'], resolve: () => ref };
+}
+
 export function defaultDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps {
   return {
-    defaultCluster: { kubeconfig: stack.kubeconfig },
+    clusters: anyClusterName({ kubeconfig: stack.kubeconfig }),
     probeLoopbackOnly: true,
     // No AI settings unless a test passes them: runs fall back to the labelled rules verdict.
     env: {},

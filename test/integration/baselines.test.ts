@@ -12,7 +12,7 @@ import { createSchedule, deleteSchedule, describeSchedule, triggerSchedule } fro
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { parseScenarioData } from '../../src/scenarios';
 import type { Scenario } from '../../src/scenarios/schema';
-import type { ValidationResult } from '../../src/workflows/types';
+import type { ValidationResult } from '../../src/run/contracts';
 import { leftovers } from '../helpers/cluster';
 import { uniqueTaskQueue } from '../helpers/env';
 import { temporalClient, withWorker } from '../helpers/worker';

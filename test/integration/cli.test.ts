@@ -13,8 +13,8 @@ import { leftovers } from '../helpers/cluster';
 import { repoRoot, stack, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
 import { parseXml } from '../unit/cli/xml';
-import { ledgerWorkflowId } from '../../src/workflows/ledger-types';
-import type { ValidationResult } from '../../src/workflows/types';
+import { ledgerWorkflowId } from '../../src/run/ledger';
+import type { ValidationResult } from '../../src/run/contracts';
 
 let dir: string;
 before(() => {

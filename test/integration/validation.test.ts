@@ -12,7 +12,7 @@ import { outcomeOf, startValidation } from '../../src/client/validation';
 import { loadScenario, parseScenarioData } from '../../src/scenarios';
 import type { ServiceHealth } from '../../src/k8s/types';
 import type { Scenario } from '../../src/scenarios/schema';
-import type { Progress } from '../../src/workflows/types';
+import type { Progress } from '../../src/run/contracts';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, stack, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient, withWorker } from '../helpers/worker';

@@ -51,8 +51,8 @@ export const forwardCalls = [
   'recordBaseline',
 ];
 
-/** The undo steps of a run that deployed every service: reverse registration order, namespace last. */
-export const undoCalls = ['deleteService a', 'deleteService b', 'deleteService c', 'cleanupRun'];
+/** The one undo step: deleting the run namespace (by name and label) removes every object the run created. */
+export const undoCalls = ['cleanupRun'];
 
 /** A health report in which the services named in `problems` are unhealthy. */
 export function healthReport(services: readonly string[], problems: Record<string, string[]> = {}): HealthReport {
@@ -124,7 +124,6 @@ export const passingStubs: Activities = {
   recordBaseline: () => Promise.resolve({ size: 1 }),
   analyzeBaseline: () =>
     Promise.resolve({ summaries: [], grades: [], overall: 'Excellent', regressions: [], regressed: false }),
-  deleteService: ({ service }: Input<'deleteService'>) => Promise.resolve({ deleted: [`Deployment/${service}`] }),
   cleanupRun: ({ run }: Input<'cleanupRun'>) =>
     Promise.resolve({ deleted: [`Namespace/kp-${run.scenario}-test`], left: [], durationMs: 1 }),
 };

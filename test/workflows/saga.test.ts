@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { startValidation } from '../../src/client/validation';
 import { SearchAttr } from '../../src/search-attributes';
 import { parseScenarioData } from '../../src/scenarios';
 import { progressQuery, type validateScenario } from '../../src/workflows';
-import type { ValidationResult } from '../../src/workflows/types';
+import type { ValidationResult } from '../../src/run/contracts';
 import { uniqueTaskQueue } from '../helpers/env';
 import {
   type Activities,
@@ -50,7 +50,12 @@ async function run<T>(
   });
 }
 
-/** The run's failure, which must be an ApplicationFailure carrying the partial ValidationResult. */
+/** The run's record: the workflow completes with it whenever kubeproof did its job, failed steps included. */
+async function recordOf(handle: Handle): Promise<ValidationResult> {
+  return handle.result();
+}
+
+/** A run that could not confirm its cleanup fails, with its record in the failure's details. */
 async function failureOf(handle: Handle): Promise<{ failure: ApplicationFailure; result: ValidationResult }> {
   const error: unknown = await handle.result().then(
     (r) => assert.fail(`expected the run to fail, it returned verdict ${r.verdict}`),
@@ -62,132 +67,174 @@ async function failureOf(handle: Handle): Promise<{ failure: ApplicationFailure;
     `expected an ApplicationFailure cause, got ${String(error.cause)}`,
   );
   const result = error.cause.details?.[0] as ValidationResult | undefined;
-  assert.ok(result, 'the failure carries the partial ValidationResult as details[0]');
+  assert.ok(result, 'the failure carries the run record as details[0]');
   return { failure: error.cause, result };
 }
+
+/** The calls a failed run makes after its forward path: evidence snapshot (if health never ran), cleanup, AI. */
+const afterDeployFailure = ['checkHealth', 'cleanupRun', 'judgeRun'];
 
 const services = chainScenario.spec.services.map((s) => s.name);
 const deployStub: Activities['deployService'] = (input) => passingStubs.deployService(input);
 
 describe('validateScenario saga', () => {
+  it('deploys dependencies first, cleans up with one namespace delete, and passes', { timeout }, async () => {
+    const { activities, calls } = stubActivities();
+    const result = await run(activities, recordOf);
+
+    assert.deepEqual(calls, [...forwardCalls, ...undoCalls]);
+    assert.equal(result.verdict, 'pass');
+    assert.equal(result.ending, 'finished');
+    assert.equal(result.failure, undefined);
+    assert.deepEqual(
+      result.steps.map((s) => [s.name, s.status]),
+      [
+        ['deploy', 'ok'],
+        ['health', 'ok'],
+        ['ai', 'ok'],
+        ['baseline', 'ok'],
+        ['cleanup', 'ok'],
+      ],
+    );
+    assert.deepEqual(result.waves, [['c'], ['b'], ['a']]);
+    assert.deepEqual(result.compensations, [{ name: 'delete run namespace', ok: true }]);
+    assert.match(result.namespace, /^kp-chain-[0-9a-f]{12}$/);
+    assert.equal(result.cleanupProblem, undefined);
+    assert.deepEqual(result.cleanup?.left, []);
+  });
+
+  it('names everything after the workflow id, so a second run of another id gets another namespace', { timeout }, async () => {
+    const namespaces: string[] = [];
+    const { activities } = stubActivities({
+      cleanupRun: (input) => {
+        namespaces.push(input.namespace);
+        return passingStubs.cleanupRun(input);
+      },
+    });
+    const first = await run(activities, recordOf);
+    const second = await run(activities, recordOf);
+    assert.equal(namespaces[0], first.namespace);
+    assert.equal(namespaces[1], second.namespace);
+    assert.notEqual(first.namespace, second.namespace);
+    assert.equal(first.runKey.length, 16);
+  });
+
   it(
-    'deploys dependencies first, then undoes every step in reverse with the namespace last, and passes',
+    'completes with verdict fail at the health step naming the unhealthy service, then cleans up and explains',
     { timeout },
     async () => {
-      const { activities, calls } = stubActivities();
-      const result = await run(activities, (handle) => handle.result());
-
-      assert.deepEqual(calls, [...forwardCalls, ...undoCalls]);
-      assert.equal(result.verdict, 'pass');
-      assert.equal(result.failure, undefined);
-      assert.deepEqual(
-        result.steps.map((s) => [s.name, s.status]),
-        [
-          ['deploy', 'ok'],
-          ['health', 'ok'],
-          ['ai', 'ok'],
-          ['baseline', 'ok'],
-          ['cleanup', 'ok'],
-        ],
-      );
-      assert.deepEqual(result.waves, [['c'], ['b'], ['a']]);
-      assert.deepEqual(result.compensations, [
-        { name: 'delete service a', ok: true },
-        { name: 'delete service b', ok: true },
-        { name: 'delete service c', ok: true },
-        { name: 'delete run namespace', ok: true },
-      ]);
-      assert.equal(result.namespace, 'kp-chain-test');
-      assert.deepEqual(result.cleanup?.left, []);
-    },
-  );
-
-  it(
-    'fails at the health step naming the unhealthy service, and undoes everything in reverse',
-    { timeout },
-    async () => {
+      const judged: unknown[] = [];
       const { activities, calls } = stubActivities({
         checkHealth: () => Promise.resolve(healthReport(services, { b: ['0/1 endpoints ready'] })),
+        judgeRun: (input) => {
+          judged.push(input);
+          return passingStubs.judgeRun(input);
+        },
       });
-      const { failure, result, verdict } = await run(activities, async (handle) => {
-        const failed = await failureOf(handle);
+      const { result, verdict, status } = await run(activities, async (handle) => {
+        const result = await recordOf(handle);
         const described = await handle.describe();
-        return { ...failed, verdict: described.typedSearchAttributes.get(SearchAttr.Verdict) };
+        return { result, verdict: described.typedSearchAttributes.get(SearchAttr.Verdict), status: described.status.name };
       });
 
-      assert.equal(failure.type, 'HealthCheckFailed');
-      assert.equal(failure.nonRetryable, true);
-      assert.match(failure.message, /^health step failed: service b: 0\/1 endpoints ready$/);
+      assert.equal(status, 'COMPLETED');
+      assert.equal(result.verdict, 'fail', 'hard evidence wins over the stub AI verdict "pass"');
+      assert.equal(result.ending, 'step-failed');
       assert.deepEqual(result.failure, {
         step: 'health',
         service: 'b',
         type: 'HealthCheckFailed',
         message: 'service b: 0/1 endpoints ready',
       });
-      assert.deepEqual(calls, [...forwardCalls.slice(0, forwardCalls.indexOf('checkHealth') + 1), ...undoCalls]);
+      assert.deepEqual(calls, [...forwardCalls.slice(0, forwardCalls.indexOf('checkHealth') + 1), 'cleanupRun', 'judgeRun']);
       assert.deepEqual(
         result.steps.map((s) => [s.name, s.status]),
         [
           ['deploy', 'ok'],
           ['health', 'failed'],
+          ['cleanup', 'ok'],
         ],
       );
-      assert.ok(result.compensations.every((c) => c.ok));
+      // The explanation ran after cleanup, over the failure and what cleanup did.
+      const explain = judged[0] as { failedStep?: { service?: string }; cleanup?: { left: string[] } };
+      assert.equal(explain.failedStep?.service, 'b');
+      assert.deepEqual(explain.cleanup?.left, []);
+      assert.equal(result.ai?.explainsFailure, true);
       assert.equal(verdict, 'fail');
     },
   );
 
-  it(
-    'fails at the deploy step when a dependency times out, and never deploys its dependents',
-    { timeout },
-    async () => {
-      const { activities, calls } = stubActivities({
-        deployService: async (input) => {
-          const met = await deployStub(input);
-          return input.service.name === 'c' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
-        },
-      });
-      const { failure, result } = await run(activities, failureOf);
+  it('fails the deploy step, blaming the dependency, when a dependency never gets Ready', { timeout }, async () => {
+    const { activities, calls } = stubActivities({
+      deployService: async (input) => {
+        const met = await deployStub(input);
+        return input.service.name === 'c' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
+      },
+    });
+    const result = await run(activities, recordOf);
 
-      assert.equal(failure.type, 'ServiceNotReady');
-      assert.match(failure.message, /^deploy step failed: service c \(needed by b\): 0\/1 pods ready after 20s$/);
-      assert.equal(result.failure?.step, 'deploy');
-      assert.equal(result.failure?.service, 'c');
-      assert.deepEqual(calls, ['applyNamespace', 'deployService c', 'deleteService c', 'cleanupRun']);
-      assert.deepEqual(
-        result.compensations.map((c) => c.name),
-        ['delete service c', 'delete run namespace'],
-      );
-    },
-  );
+    assert.equal(result.verdict, 'fail');
+    assert.deepEqual(result.failure, {
+      step: 'deploy',
+      service: 'c',
+      type: 'ServiceNotReady',
+      message: 'service c (needed "ready" by b): 0/1 pods ready after 20s',
+    });
+    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+  });
 
-  it('goes on with the other undo steps when one fails, and rethrows the original failure', { timeout }, async () => {
+  it('fails the deploy step, blaming the leaf, when a service nothing depends on never gets Ready', { timeout }, async () => {
+    const { activities, calls } = stubActivities({
+      deployService: async (input) => {
+        const met = await deployStub(input);
+        return input.service.name === 'a' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
+      },
+    });
+    const result = await run(activities, recordOf);
+
+    assert.deepEqual(result.failure, {
+      step: 'deploy',
+      service: 'a',
+      type: 'ServiceNotReady',
+      message: 'service a: 0/1 pods ready after 20s',
+    });
+    assert.deepEqual(calls.slice(-3), afterDeployFailure);
+    assert.ok(!calls.includes('judgeRun') || calls.indexOf('judgeRun') > calls.indexOf('cleanupRun'));
+  });
+
+  it('fails the workflow with the record in its details when cleanup cannot confirm nothing is left', { timeout }, async () => {
+    const { activities } = stubActivities({
+      cleanupRun: (input) =>
+        Promise.resolve({ deleted: [], left: [`Namespace/${input.namespace}`], durationMs: 180_000 }),
+    });
+    const { failure, result } = await run(activities, failureOf);
+    assert.equal(failure.type, 'LeftoverObjects');
+    assert.match(failure.message, /^cleanup not confirmed: objects left after cleanup: Namespace\/kp-chain-/);
+    assert.equal(result.verdict, 'fail');
+    assert.equal(result.failure?.step, 'cleanup');
+  });
+
+  it('records a failing undo step and fails the workflow, since cleanup is not confirmed', { timeout }, async () => {
     const { activities, calls } = stubActivities({
       checkHealth: () => Promise.resolve(healthReport(services, { a: ['readiness probe failing'] })),
-      deleteService: ({ service }) =>
-        service === 'b'
-          ? Promise.reject(ApplicationFailure.nonRetryable('deployments "b" is forbidden', 'Forbidden'))
-          : Promise.resolve({ deleted: [`Deployment/${service}`] }),
+      cleanupRun: () => Promise.reject(ApplicationFailure.nonRetryable('namespaces "kp" is forbidden', 'Forbidden')),
     });
     const { failure, result } = await run(activities, failureOf);
 
-    assert.equal(failure.type, 'HealthCheckFailed');
-    assert.equal(result.failure?.service, 'a');
-    // Each undo step ran exactly once (no retry of the non-retryable failure), cleanupRun still last.
-    assert.deepEqual(calls.slice(calls.indexOf('checkHealth') + 1), undoCalls);
+    assert.equal(failure.type, 'LeftoverObjects');
+    assert.equal(result.failure?.service, 'a', 'the first failure stays the run failure');
+    assert.equal(calls.filter((c) => c === 'cleanupRun').length, 1, 'no retry of a non-retryable failure');
     assert.deepEqual(result.compensations, [
-      { name: 'delete service a', ok: true },
-      { name: 'delete service b', ok: false, error: 'deployments "b" is forbidden' },
-      { name: 'delete service c', ok: true },
-      { name: 'delete run namespace', ok: true },
+      { name: 'delete run namespace', ok: false, error: 'namespaces "kp" is forbidden' },
     ]);
+    assert.match(result.cleanupProblem ?? '', /undo steps failed: delete run namespace/);
   });
 
   /**
-   * Blocks the deploy of `service` until cancelled, cancels the run once it is blocked, and asserts the run ends
-   * CANCELLED (not failed). Returns the activity calls for the caller's compensation assertions.
+   * Blocks the deploy of `service` until cancelled, cancels the run once it is blocked, and returns the record and
+   * the activity calls. A cancelled run completes with its record after cleanup.
    */
-  async function cancelWhileDeploying(service: string): Promise<string[]> {
+  async function cancelWhileDeploying(service: string): Promise<{ calls: string[]; result: ValidationResult }> {
     const started = deferred();
     const cancelled = deferred();
     const { activities, calls } = stubActivities({
@@ -196,44 +243,79 @@ describe('validateScenario saga', () => {
           ? heartbeatUntilCancelled(started.resolve, cancelled.resolve)
           : deployStub(input),
     });
-    const { error, status } = await run(activities, async (handle) => {
+    const { result, status } = await run(activities, async (handle) => {
       await started.promise;
       await handle.cancel();
-      const outcome: unknown = await handle.result().then(
-        () => assert.fail('expected the cancelled run not to complete'),
-        (e: unknown) => e,
-      );
-      // The blocked activity learns of the cancellation from a heartbeat (throttled to 200 ms in these tests).
+      const result = await recordOf(handle);
       await cancelled.promise;
-      return { error: outcome, status: (await handle.describe()).status.name };
+      return { result, status: (await handle.describe()).status.name };
     });
-    assert.ok(error instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(error)}`);
-    const cause = error.cause;
-    assert.ok(
-      cause instanceof CancelledFailure,
-      `expected a CancelledFailure cause, got ${cause?.name} ${(cause as ApplicationFailure | undefined)?.type}: ${cause?.message}`,
-    );
-    assert.equal(status, 'CANCELLED');
-    return calls;
+    assert.equal(status, 'COMPLETED');
+    assert.equal(result.ending, 'cancelled');
+    assert.equal(result.verdict, 'fail');
+    assert.equal(result.failure?.type, 'Cancelled');
+    return { calls, result };
   }
 
-  it(
-    'still deletes what it deployed and the run namespace when the run is cancelled mid-deploy',
-    { timeout },
-    async () => {
-      // c is the first wave: b and a are never deployed.
-      assert.deepEqual(await cancelWhileDeploying('c'), [
-        'applyNamespace',
-        'deployService c',
-        'deleteService c',
-        'cleanupRun',
-      ]);
-    },
-  );
+  it('still deletes the run namespace when the run is cancelled mid-deploy, and keeps its record', { timeout }, async () => {
+    const { calls, result } = await cancelWhileDeploying('c');
+    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+    assert.equal(result.failure?.step, 'deploy');
+    assert.deepEqual(result.cleanup?.left, []);
+  });
 
   it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
-    const calls = await cancelWhileDeploying('a');
-    assert.deepEqual(calls.slice(-4), ['deleteService a', 'deleteService b', 'deleteService c', 'cleanupRun']);
+    const { calls } = await cancelWhileDeploying('a');
+    assert.deepEqual(calls.slice(-3), afterDeployFailure);
+  });
+
+  it('starts cleanup only after a cancelled namespace create has really stopped', { timeout }, async () => {
+    const started = deferred();
+    const { activities, calls } = stubActivities({
+      applyNamespace: async (input) => {
+        const ctx = Context.current();
+        started.resolve();
+        // A slow API server: the create lands a while after the cancellation was requested.
+        while (!ctx.cancellationSignal.aborted) {
+          ctx.heartbeat();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 1500));
+        calls.push('namespace create landed');
+        return passingStubs.applyNamespace(input);
+      },
+    });
+    const result = await run(activities, async (handle) => {
+      await started.promise;
+      await handle.cancel();
+      return recordOf(handle);
+    });
+    assert.equal(result.ending, 'cancelled');
+    const landed = calls.indexOf('namespace create landed');
+    assert.ok(
+      landed >= 0 && landed < calls.indexOf('cleanupRun'),
+      `cleanup must follow the landed create: ${calls.join(', ')}`,
+    );
+  });
+
+  it('ends properly when cancellation coincides with a step failure', { timeout }, async () => {
+    const started = deferred();
+    const { activities } = stubActivities({
+      checkHealth: async (input) => {
+        if (input.settleMs === 0) return healthReport(services);
+        started.resolve();
+        await new Promise((r) => setTimeout(r, 300));
+        throw ApplicationFailure.nonRetryable('health blew up', 'HealthCheckFailed');
+      },
+    });
+    const result = await run(activities, async (handle) => {
+      await started.promise;
+      await handle.cancel();
+      return recordOf(handle);
+    });
+    assert.equal(result.verdict, 'fail');
+    assert.equal(result.failure?.step, 'health');
+    assert.deepEqual(result.cleanup?.left, []);
   });
 
   it('fails with TotalTimeout and still cleans up when the run outlasts spec.timeouts.total', { timeout }, async () => {
@@ -251,16 +333,19 @@ describe('validateScenario saga', () => {
       'quick.yaml',
     );
     const { activities, calls } = stubActivities({
-      checkHealth: () =>
-        heartbeatUntilCancelled(
-          () => undefined,
-          () => undefined,
-        ),
+      checkHealth: (input) =>
+        input.settleMs === 0
+          ? Promise.resolve(healthReport(['c']))
+          : heartbeatUntilCancelled(
+              () => undefined,
+              () => undefined,
+            ),
     });
-    const { failure, result } = await run(activities, failureOf, quick);
-    assert.equal(failure.type, 'TotalTimeout');
+    const result = await run(activities, recordOf, quick);
+    assert.equal(result.failure?.type, 'TotalTimeout');
     assert.equal(result.failure?.step, 'health');
-    assert.deepEqual(calls.slice(-2), ['deleteService c', 'cleanupRun']);
+    assert.equal(result.ending, 'step-failed');
+    assert.deepEqual(calls.slice(-2), ['cleanupRun', 'judgeRun']);
     assert.deepEqual(result.cleanup?.left, []);
   });
 
@@ -278,13 +363,13 @@ describe('validateScenario saga', () => {
             )
           : deployStub(input),
     });
-    const { failure, result } = await run(activities, failureOf);
+    const result = await run(activities, recordOf);
 
-    assert.equal(failure.type, 'InvalidManifest');
+    assert.equal(result.failure?.type, 'InvalidManifest');
     assert.equal(result.failure?.step, 'deploy');
-    assert.match(failure.message, /^deploy step failed: .*Deployment "c" is invalid/);
+    assert.match(result.failure?.message ?? '', /Deployment "c" is invalid/);
     assert.equal(calls.filter((c) => c === 'deployService c').length, 1);
-    assert.deepEqual(calls, ['applyNamespace', 'deployService c', 'deleteService c', 'cleanupRun']);
+    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
   });
 
   it('retries a transient API failure and then passes', { timeout }, async () => {
@@ -299,7 +384,7 @@ describe('validateScenario saga', () => {
           : deployStub(input);
       },
     });
-    const result = await run(activities, (handle) => handle.result());
+    const result = await run(activities, recordOf);
 
     assert.deepEqual(attempts, [1, 2]);
     assert.deepEqual(
@@ -331,12 +416,15 @@ describe('validateScenario saga', () => {
 
     assert.equal(during.step, 'deploy');
     assert.deepEqual(during.services, { a: 'waiting-for-dependencies', b: 'starting', c: 'ready' });
-    assert.equal(during.namespace, 'kp-chain-test');
+    assert.equal(during.namespace, result.namespace);
     assert.equal(during.workflowId, result.workflowId);
-    assert.equal(typeof during.elapsedMs, 'number');
-    assert.ok(during.elapsedMs >= 0, `elapsedMs ${during.elapsedMs}`);
+    assert.deepEqual(during.steps, []);
     assert.equal(after.step, 'done');
     assert.deepEqual(after.services, { a: 'ready', b: 'ready', c: 'ready' });
+    assert.deepEqual(
+      after.steps.map((s) => s.name),
+      ['deploy', 'health', 'ai', 'baseline', 'cleanup'],
+    );
   });
 
   it(
@@ -368,6 +456,18 @@ describe('validateScenario saga', () => {
       assert.equal(attrs.get(SearchAttr.Grade), 'Excellent');
     },
   );
+
+  it('shows a summary at start and the verdict in its current details at the end', { timeout }, async () => {
+    const { activities } = stubActivities();
+    const { summary, details } = await run(activities, async (handle) => {
+      await handle.result();
+      const described = await handle.describe();
+      return { summary: await described.staticSummary(), details: await handle.query<string>('__temporal_workflow_metadata').catch(() => undefined) };
+    });
+    assert.equal(summary, 'chain on test-cluster');
+    const meta = details as unknown as { currentDetails?: string } | undefined;
+    assert.match(meta?.currentDetails ?? '', /\*\*PASS\*\*, grade Excellent/);
+  });
 });
 
 /** Rejects the apply of `service` with an InvalidManifest whose message does not name the service. */
@@ -380,22 +480,25 @@ const rejectApplyOf =
 
 describe('validateScenario saga, failure attribution', () => {
   it('names the dependency whose manifest was rejected', { timeout }, async () => {
-    const { failure, result } = await run(stubActivities({ deployService: rejectApplyOf('c') }).activities, failureOf);
-    assert.equal(failure.type, 'InvalidManifest');
+    const result = await run(stubActivities({ deployService: rejectApplyOf('c') }).activities, recordOf);
+    assert.equal(result.failure?.type, 'InvalidManifest');
     assert.equal(result.failure?.service, 'c');
-    assert.match(failure.message, /service c/);
+    assert.match(result.failure?.message ?? '', /service c/);
   });
 
   it(
     'records the deploy step, not the health step, as failed when the last service cannot be applied',
     { timeout },
     async () => {
-      const { result } = await run(stubActivities({ deployService: rejectApplyOf('a') }).activities, failureOf);
+      const result = await run(stubActivities({ deployService: rejectApplyOf('a') }).activities, recordOf);
       assert.equal(result.failure?.step, 'deploy');
       assert.equal(result.failure?.service, 'a');
       assert.deepEqual(
         result.steps.map((s) => [s.name, s.status]),
-        [['deploy', 'failed']],
+        [
+          ['deploy', 'failed'],
+          ['cleanup', 'ok'],
+        ],
       );
     },
   );

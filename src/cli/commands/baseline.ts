@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { acknowledgeRegression, readLedger } from '../../client/ledger';
-import type { LedgerState } from '../../workflows/ledger-types';
+import type { LedgerState } from '../../run/ledger';
 import { ExitCode, usageError } from '../exit';
 import { JsonFlag, commandConfig, out, printJson } from '../output';
 import { withTemporal } from '../temporal';

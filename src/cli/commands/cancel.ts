@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ExitCode } from '../exit';
 import { followRun } from '../follow';
 import { commandConfig, err, out, printJson, workflowIdArgument } from '../output';
-import { cleanupFromHistory, describeCleanup } from '../runs';
+import { describeCleanup } from '../runs';
 import { existingRun, withTemporal } from '../temporal';
 
 const CancelFlags = z.object({ json: z.boolean().default(false), wait: z.boolean().default(true) });
@@ -20,7 +20,7 @@ export function registerCancel(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .addHelpText(
       'after',
-      '\nExit codes: 0 cancelled and cleaned up (or already closed), 1 objects left behind, 2 unknown run id.',
+      '\nExit codes: 0 cancelled and cleanup confirmed (or already closed), 1 cleanup not confirmed, 2 unknown run id.',
     )
     .action(async (workflowId: string, _options: unknown, command: Command) => {
       process.exitCode = await cancel(workflowId, command);
@@ -50,14 +50,25 @@ async function cancel(workflowId: string, command: Command): Promise<ExitCode> {
     err(`cancellation requested; waiting for ${workflowId} to clean up and close`);
     const outcome = await followRun(handle, { title: `cancelling ${workflowId}` });
     const closed = await handle.describe();
-    const cleanup = outcome.result?.cleanup ?? (await cleanupFromHistory(handle));
-    const clean = !cleanup || cleanup.left.length === 0;
-    if (flags.json)
-      printJson({ workflowId, cancelRequested: true, status: closed.status.name, cleanup: cleanup ?? null });
-    else
-      out(
-        `run ${workflowId} ${closed.status.name === 'CANCELLED' ? 'cancelled' : `closed (${closed.status.name})`}; ${describeCleanup(cleanup)}`,
-      );
+    const record = outcome.result;
+    // Cleanup counts as done only when the run's record says it verified nothing is left.
+    const clean = record !== undefined && record.cleanupProblem === undefined;
+    const failedUndo = record?.compensations.filter((c) => !c.ok) ?? [];
+    if (flags.json) {
+      printJson({
+        workflowId,
+        cancelRequested: true,
+        status: closed.status.name,
+        ending: record?.ending ?? null,
+        cleanupConfirmed: clean,
+        cleanup: record?.cleanup ?? null,
+        failedUndoSteps: failedUndo,
+      });
+    } else {
+      const how = record?.ending === 'cancelled' ? 'cancelled' : `closed (${record?.ending ?? closed.status.name})`;
+      out(`run ${workflowId} ${how}; ${record ? describeCleanup(record) : 'no record: cleanup not confirmed'}`);
+      for (const u of failedUndo) out(`  undo step failed: ${u.name}: ${u.error ?? 'unknown error'}`);
+    }
     return clean ? ExitCode.Ok : ExitCode.Failed;
   });
 }

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { SearchAttr } from '../../search-attributes';
-import type { RunVerdict } from '../../workflows/types';
+import type { RunVerdict } from '../../run/contracts';
 import { ExitCode } from '../exit';
 import { humanDuration, table } from '../format';
 import { commandConfig, out, printJson } from '../output';

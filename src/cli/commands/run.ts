@@ -6,7 +6,8 @@ import { startValidation, type Outcome } from '../../client/validation';
 import { loadScenario, planWaves, type Scenario } from '../../scenarios';
 import type * as CreateWorker from '../../worker/create-worker';
 import type * as TemporalWorker from '@temporalio/worker';
-import type { AiMode } from '../../workflows/types';
+import type { AiMode } from '../../run/contracts';
+import { registryOf } from '../../k8s/registry';
 import { checkClusterReachable } from '../cluster-check';
 import type { CliConfig } from '../config';
 import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
@@ -46,7 +47,7 @@ export function registerRun(program: Command): void {
       'built-in scenario name (see `kubeproof scenarios list`) or path to a .yaml/.yml/.json file',
     )
     .option('--cluster-name <name>', 'name recorded for the cluster (env KUBEPROOF_CLUSTER_NAME, default "local")')
-    .option('--kubeconfig <path>', "kubeconfig for the run (env KUBECONFIG; default: the worker's)")
+    .option('--kubeconfig <path>', 'with --embedded-worker: the kubeconfig it uses (env KUBECONFIG)')
     .option('--context <name>', 'kubeconfig context (default: its current context)')
     .addOption(
       new Option('--ai <mode>', 'AI verdict: off, auto (fall back to rules), required')
@@ -73,6 +74,11 @@ async function run(ref: string, command: Command): Promise<ExitCode> {
   const { flags, cfg } = commandConfig(command, RunFlags);
   if (flags.embeddedWorker && !flags.wait) {
     throw usageError('--embedded-worker needs --wait: the worker stops when the command returns; drop --no-wait');
+  }
+  if ((flags.kubeconfig || flags.context) && !flags.embeddedWorker) {
+    throw usageError(
+      '--kubeconfig and --context apply only with --embedded-worker: a worker uses the clusters it is configured with (run it with KUBECONFIG or KUBEPROOF_CLUSTERS_FILE)',
+    );
   }
   // Nothing is started for an invalid scenario: both throw InvalidScenario with a ready-to-print message.
   const scenario = loadScenario(ref);
@@ -103,9 +109,6 @@ function start(client: Client, scenario: Scenario, flags: RunFlags, cfg: CliConf
   return startValidation(client, {
     scenario,
     clusterName: cfg.clusterName,
-    // Only an explicit flag travels to the worker; otherwise the worker uses its own kubeconfig.
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
     ai: flags.ai,
     samples: flags.samples,
     skipBaseline: flags.skipBaseline,
@@ -128,7 +131,7 @@ async function startAndFollow(client: Client, scenario: Scenario, flags: RunFlag
   }
   const runId = outcome.result?.runId ?? (await handle.describe()).runId;
   const link = cfg.uiUrl ? webUiLink(cfg.uiUrl, cfg.namespace, handle.workflowId, runId) : undefined;
-  out(await renderOutcome(handle, outcome, { json: flags.json, link }));
+  out(renderOutcome(handle, outcome, { json: flags.json, link }));
   return outcomeExitCode(outcome);
 }
 
@@ -155,7 +158,8 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
       namespace: cfg.namespace,
       taskQueue: cfg.taskQueue,
       deps: {
-        defaultCluster: { kubeconfig: cfg.kubeconfig, context: cfg.context },
+        // The embedded worker serves exactly the cluster this command names, with this command's kubeconfig.
+        clusters: registryOf({ [cfg.clusterName]: { kubeconfig: cfg.kubeconfig, context: cfg.context } }),
         probeLoopbackOnly: cfg.probeLoopbackOnly,
         env: process.env,
       },

@@ -6,7 +6,7 @@ import { queryProgress } from '../follow';
 import { webUiLink } from '../format';
 import { JsonFlag, commandConfig, out, printJson, workflowIdArgument } from '../output';
 import { progressBlock } from '../progress-view';
-import { cleanupFromHistory, outcomeExitCode, renderOutcome } from '../runs';
+import { outcomeExitCode, renderOutcome } from '../runs';
 import { existingRun, withTemporal } from '../temporal';
 
 export function registerStatus(program: Command): void {
@@ -53,16 +53,14 @@ async function status(workflowId: string, command: Command): Promise<ExitCode> {
 
     const outcome = await outcomeOf(handle);
     if (flags.json) {
-      const cleanup = outcome.result ? undefined : await cleanupFromHistory(handle).catch(() => undefined);
       printJson({
         ...summary,
         result: outcome.result ?? null,
         error: outcome.ok ? null : { type: outcome.type, message: outcome.message },
-        ...(outcome.result ? {} : { cleanup: cleanup ?? null }),
       });
     } else {
       out(`run ${workflowId}: ${state}${summary.closeTime ? ` at ${summary.closeTime}` : ''}\n`);
-      out(await renderOutcome(handle, outcome, { json: false, link }));
+      out(renderOutcome(handle, outcome, { json: false, link }));
     }
     return outcomeExitCode(outcome);
   });

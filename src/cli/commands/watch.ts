@@ -36,7 +36,7 @@ async function watch(workflowId: string, command: Command): Promise<ExitCode> {
     }
     const runId = outcome.result?.runId ?? description.runId;
     const link = cfg.uiUrl ? webUiLink(cfg.uiUrl, cfg.namespace, workflowId, runId) : undefined;
-    out(await renderOutcome(handle, outcome, { json: flags.json, link }));
+    out(renderOutcome(handle, outcome, { json: flags.json, link }));
     return outcomeExitCode(outcome);
   });
 }

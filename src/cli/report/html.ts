@@ -2,8 +2,8 @@
  * A self-contained HTML report: one file, inline CSS and SVG, no script and no external asset, so it can be
  * attached to a CI run or mailed. Pure: the ledger entries (for the trend) are passed in.
  */
-import type { LedgerEntry } from '../../workflows/ledger-types';
-import type { ValidationResult } from '../../workflows/types';
+import type { LedgerEntry } from '../../run/ledger';
+import type { ValidationResult } from '../../run/contracts';
 import { serviceRows, statusWord, stepRows } from './model';
 import { esc, latencyHistogram, trendChart } from './svg';
 

@@ -1,5 +1,5 @@
 /** Report formats and their renderers. */
-import type { ValidationResult } from '../../workflows/types';
+import type { ValidationResult } from '../../run/contracts';
 import { renderJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { renderText } from './text';

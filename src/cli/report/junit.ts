@@ -2,7 +2,7 @@
  * JUnit XML for CI test tabs: one testsuite per run, a testcase per step (classname "steps") and per service
  * health check (classname "services"). Pure: a function of the result.
  */
-import type { ValidationResult } from '../../workflows/types';
+import type { ValidationResult } from '../../run/contracts';
 import { oneLine } from '../format';
 import { serviceRows, stepRows, type RowStatus } from './model';
 

@@ -1,6 +1,6 @@
 /** The Markdown report (for pull-request comments and job summaries). Pure: a function of the result. */
 import { RegressionOutcome } from '../../baseline/regression';
-import type { ValidationResult } from '../../workflows/types';
+import type { ValidationResult } from '../../run/contracts';
 import { humanDuration, oneLine, plural } from '../format';
 import { serviceRows, statusWord, stepRows } from './model';
 

@@ -3,7 +3,7 @@
  * ran) and per service. Renderers only lay these rows out. Pure.
  */
 import type { ServiceHealth } from '../../k8s/types';
-import { StepName, type ValidationResult } from '../../workflows/types';
+import { STEP_ORDER, type StepName, type ValidationResult } from '../../run/contracts';
 
 export type RowStatus = 'ok' | 'failed' | 'skipped';
 
@@ -22,38 +22,26 @@ export interface ServiceRow {
   message?: string;
 }
 
-/** Cleanup after a failure runs as compensation, not as a step: its row is derived from what compensation did. */
-function compensationRow(result: ValidationResult): StepRow | undefined {
-  if (!result.cleanup && result.compensations.length === 0) return undefined;
-  const problems = [
-    ...result.compensations.filter((c) => !c.ok).map((c) => `${c.name}: ${c.error ?? 'failed'}`),
-    ...(result.cleanup && result.cleanup.left.length > 0 ? [`objects left: ${result.cleanup.left.join(', ')}`] : []),
-  ];
-  return {
-    name: 'cleanup',
-    status: problems.length === 0 ? 'ok' : 'failed',
-    ...(result.cleanup ? { durationMs: result.cleanup.durationMs } : {}),
-    message: problems.length === 0 ? 'ran as compensation after the failure' : problems.join('; '),
-  };
-}
-
 export function stepRows(result: ValidationResult): StepRow[] {
-  return StepName.map((name): StepRow => {
+  return STEP_ORDER.flatMap((name): StepRow[] => {
     const record = result.steps.find((s) => s.name === name);
     if (record) {
-      return {
-        name,
-        status: record.status,
-        durationMs: record.durationMs,
-        ...(record.error !== undefined ? { message: record.error } : {}),
-      };
+      return [
+        {
+          name,
+          status: record.status,
+          durationMs: record.durationMs,
+          ...(record.error !== undefined ? { message: record.error } : {}),
+        },
+      ];
     }
-    if (name === 'cleanup') {
-      const row = compensationRow(result);
-      if (row) return row;
+    // Preflight appears only in runs that had one.
+    if (name === 'preflight') return [];
+    if (name === 'ai' && result.ai?.explainsFailure) {
+      return [{ name, status: 'ok', message: `explained the failure after cleanup (${result.ai.source})` }];
     }
-    if (result.failure) return { name, status: 'skipped', message: `not run: the ${result.failure.step} step failed` };
-    return { name, status: 'skipped', message: name === 'baseline' ? 'baseline skipped' : 'not run' };
+    if (result.failure) return [{ name, status: 'skipped', message: `not run: the ${result.failure.step} step failed` }];
+    return [{ name, status: 'skipped', message: name === 'baseline' ? 'baseline skipped' : 'not run' }];
   });
 }
 

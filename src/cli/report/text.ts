@@ -1,6 +1,6 @@
 /** The plain-text report printed at the end of `run`, `watch` and `status`. Pure: a function of the result. */
 import { RegressionOutcome } from '../../baseline/regression';
-import type { ValidationResult } from '../../workflows/types';
+import type { ValidationResult } from '../../run/contracts';
 import { humanDuration, oneLine, plural, table } from '../format';
 import { serviceRows, statusWord, stepRows } from './model';
 

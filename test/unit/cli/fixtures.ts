@@ -1,6 +1,6 @@
 /** ValidationResult builders for the CLI renderer tests. */
 import type { ServiceHealth } from '../../../src/k8s/types';
-import type { ValidationResult } from '../../../src/workflows/types';
+import type { ValidationResult } from '../../../src/run/contracts';
 
 export function health(name: string, overrides: Partial<ServiceHealth> = {}): ServiceHealth {
   return {
@@ -44,7 +44,11 @@ export function passedRun(overrides: Partial<ValidationResult> = {}): Validation
     scenario: 'web-app-stack',
     cluster: 'local',
     namespace: 'kp-web-app-stack-1',
+    runKey: '0123456789abcdef',
+    ending: 'finished',
     verdict: 'pass',
+    verdictReasons: [],
+    checks: [],
     startedAt: '2025-01-01T00:00:00.000Z',
     durationMs: 34_200,
     waves: [['database', 'cache'], ['backend'], ['frontend']],
@@ -77,6 +81,7 @@ export function passedRun(overrides: Partial<ValidationResult> = {}): Validation
       },
       source: 'rules',
       fallbackReason: 'no AI provider configured',
+      explainsFailure: false,
     },
     baseline: {
       summaries: [summary('podReady', 1200, 2500, 2900), summary('apiRoundTrip', 7, 12, 15)],

@@ -4,7 +4,7 @@ import { resolveConfig } from '../../../src/cli/config';
 import { CliError, ExitCode } from '../../../src/cli/exit';
 import { humanDuration, table, webUiLink } from '../../../src/cli/format';
 import { progressBlock, progressChanges, retryLines } from '../../../src/cli/progress-view';
-import type { Progress } from '../../../src/workflows/types';
+import type { Progress } from '../../../src/run/contracts';
 
 describe('humanDuration', () => {
   it('uses ms below a second, tenths of seconds below a minute, then minutes and hours', () => {
@@ -78,6 +78,7 @@ const progress = (overrides: Partial<Progress> = {}): Progress => ({
   startedAt: 1_000,
   elapsedMs: 0,
   namespace: '',
+  steps: [],
   ...overrides,
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderHtml } from '../../../src/cli/report/html';
 import type { MetricSummary } from '../../../src/baseline/types';
-import type { LedgerEntry } from '../../../src/workflows/ledger-types';
+import type { LedgerEntry } from '../../../src/run/ledger';
 import { failedRun, passedRun } from './fixtures';
 
 const summary = (p95: number): MetricSummary => ({

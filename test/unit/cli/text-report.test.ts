@@ -21,6 +21,7 @@ describe('renderText', () => {
       ...run,
       ai: {
         source: 'llm',
+        explainsFailure: false,
         verdict: { ...run.ai!.verdict, provenance: { source: 'llm', model: 'gpt-x', latencyMs: 5, attempts: 1 } },
       },
     });

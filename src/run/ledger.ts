@@ -1,4 +1,5 @@
 /** The baseline ledger's data: plain JSON carried across continue-as-new. */
+import type { Grade } from '../baseline/grading';
 import type { MetricSummary } from '../baseline/types';
 
 export interface LedgerEntry {
@@ -6,7 +7,7 @@ export interface LedgerEntry {
   workflowId: string;
   /** ISO time the run measured its baseline. */
   at: string;
-  grade: string;
+  grade: Grade;
   regressed: boolean;
   /** Metrics that regressed in this run (empty when none). */
   regressedMetrics: string[];
@@ -49,13 +50,9 @@ export const LEDGER_TASK_QUEUE = 'kubeproof-ledgers';
 export const ledgerWorkflowId = (cluster: string, scenario: string): string =>
   `kubeproof-ledger/${cluster}/${scenario}`;
 
-/**
- * The entries later runs compare against: those at or after the latest acknowledgement (an acknowledged
- * regression becomes the new normal), at most `window` of the newest.
- */
-export function comparisonHistory(state: LedgerState, window = 10): LedgerEntry[] {
-  const lastAck = state.acks.at(-1);
-  const from = lastAck ? state.entries.findIndex((e) => e.runId === lastAck.runId) : -1;
-  const eligible = from >= 0 ? state.entries.slice(from) : state.entries;
-  return eligible.slice(-window);
-}
+/** Names of the ledger's Update and Query handlers, shared by the workflow and the client. */
+export const LedgerMessage = {
+  State: 'ledgerState',
+  RecordBaseline: 'recordBaseline',
+  Acknowledge: 'acknowledge',
+} as const;

@@ -1,0 +1,139 @@
+/**
+ * Inputs, the run record and progress of a validation run: plain JSON, shared by the workflow, activities, the
+ * client and the CLI. Pure types and constants only: workflow code imports this module.
+ */
+import type { Verdict } from '../ai/verdict';
+import type { MetricGrade } from '../baseline/grading';
+import type { RegressionResult } from '../baseline/regression';
+import type { Grade } from '../baseline/grading';
+import type { MetricSummary } from '../baseline/types';
+import type { CleanupResult } from '../k8s/cleanup';
+import type { AwaitState } from '../k8s/deploy';
+import type { HealthReport, PodTimeline } from '../k8s/types';
+import type { Scenario } from '../scenarios/schema';
+import type { CheckResult } from './checks';
+import type { AiMode, RunVerdict, StepName } from './vocabulary';
+
+export { AiMode, StepName, STEP_ORDER, VerdictLevel, worseVerdict } from './vocabulary';
+export type { RunVerdict } from './vocabulary';
+
+export interface ValidateInput {
+  /** Already parsed and validated at the edge (CLI); workflows never parse. */
+  scenario: Scenario;
+  /** Dependency waves from the planner (src/scenarios/planner), computed at the edge with the scenario. */
+  waves: string[][];
+  /**
+   * The cluster by name only: the worker that serves it knows its credentials. (`kubeconfig`/`context` are
+   * accepted from older clients for the local stack only; see src/activities/cluster.ts.)
+   */
+  cluster: { name: string };
+  ai: AiMode;
+  /** Overrides spec.samples. */
+  samples?: number;
+  /** Skip the baseline step (quick smoke runs). */
+  skipBaseline?: boolean;
+  /** A regression fails the run instead of warning (also `spec.failOnRegression`). */
+  failOnRegression?: boolean;
+}
+
+export type ServiceState = 'pending' | 'waiting-for-dependencies' | 'starting' | 'ready' | AwaitState;
+
+/** Where a run stands: the step in progress, or compensating / done. */
+export type ProgressStep = StepName | 'compensating' | 'done';
+
+export interface Progress {
+  workflowId: string;
+  step: ProgressStep;
+  services: Record<string, ServiceState>;
+  startedAt: number;
+  /** As of the workflow's last activation (workflow time stands still between activations); use startedAt for a live clock. */
+  elapsedMs: number;
+  namespace: string;
+  /** Steps finished so far, in order, with their outcome. */
+  steps: StepRecord[];
+}
+
+export interface StepRecord {
+  name: StepName;
+  status: 'ok' | 'failed' | 'skipped';
+  startedAt: number;
+  durationMs: number;
+  error?: string;
+}
+
+export interface BaselineResult {
+  summaries: MetricSummary[];
+  grades: MetricGrade[];
+  overall: Grade;
+  regressions: RegressionResult[];
+  regressed: boolean;
+  /** Earlier runs the regression test compared against. */
+  historyRuns?: number;
+}
+
+/** Which step and service failed, and why. One failure per run: the first one observed. */
+export interface RunFailure {
+  step: StepName;
+  service?: string;
+  /** An ErrorType name (src/errors.ts). */
+  type: string;
+  message: string;
+}
+
+/** How the run ended, independently of the verdict (see the README: "Run status and verdict"). */
+export const RunEnding = {
+  /** Every step that was due ran; the verdict says how the cluster did. */
+  Finished: 'finished',
+  /** A step failed; compensation ran; the verdict is fail. */
+  StepFailed: 'step-failed',
+  /** Cancelled by a user or a timeout; compensation ran; the verdict is fail. */
+  Cancelled: 'cancelled',
+} as const;
+export type RunEnding = (typeof RunEnding)[keyof typeof RunEnding];
+
+export interface CompensationRecord {
+  name: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** The AI step's outcome: the verdict it gave (model or labelled rules fallback) or why it could give none. */
+export interface AiRecord {
+  verdict: Verdict;
+  source: string;
+  fallbackReason?: string;
+  /** True when the AI explained a failed run (it then ran after compensation). */
+  explainsFailure: boolean;
+}
+
+/** The run record: the same shape for every ending, read by one client function (src/client/validation.ts). */
+export interface ValidationResult {
+  workflowId: string;
+  runId: string;
+  scenario: string;
+  cluster: string;
+  namespace: string;
+  /** The stable key that names and labels everything the run creates (survives Reset and continue-as-new). */
+  runKey: string;
+  ending: RunEnding;
+  verdict: RunVerdict;
+  /** Why the verdict is what it is, strongest reason first (hard evidence, AI, baseline). */
+  verdictReasons: string[];
+  startedAt: string;
+  durationMs: number;
+  waves: string[][];
+  steps: StepRecord[];
+  failure?: RunFailure;
+  health?: HealthReport;
+  /** Cluster readiness and monitoring checks run in the health step. */
+  checks: CheckResult[];
+  pods: PodTimeline[];
+  ai?: AiRecord;
+  /** Why the AI step produced no verdict at all (e.g. `--ai required` on a failed run without a provider). */
+  aiError?: string;
+  baseline?: BaselineResult;
+  cleanup?: CleanupResult;
+  compensations: CompensationRecord[];
+  /** Why cleanup cannot be trusted to have left nothing behind; absent when it verified nothing is left. */
+  cleanupProblem?: string;
+}

@@ -1,0 +1,136 @@
+/**
+ * The deploy step's orchestration: wave by wave, each service waits for each of its dependencies under the
+ * edge's own condition and timeout, is then applied, and is followed to Ready by an activity of its own.
+ * Failures are blamed by the rule in src/run/blame.ts.
+ */
+import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import type { AwaitResult } from '../k8s/deploy';
+import type { RunIdentity } from '../k8s/render';
+import { blameDependency, blameSettled, errorTypeOfState } from '../run/blame';
+import type { RunFailure } from '../run/contracts';
+import type { RunRecord } from '../run/record';
+import type { DependencyCondition, Scenario, ServiceSpec } from '../scenarios/schema';
+import { deploying } from './activity-options';
+import { Blamed, failureOf } from './failures';
+
+type Activities = ReturnType<typeof activities.createActivities>;
+const follow = (timeoutMs: number, summary: string) =>
+  proxyActivities<Activities>({ ...deploying(timeoutMs), summary });
+
+export interface DeployContext {
+  scenario: Scenario;
+  waves: string[][];
+  run: RunIdentity;
+  cluster: string;
+  record: RunRecord;
+  /** Every activity this step starts; after a failure the workflow cancels them and waits until they stopped. */
+  inflight: Set<Promise<unknown>>;
+}
+
+/**
+ * How long a service is followed to Ready: `timeouts.ready`, or longer when a dependent's edge waits for it
+ * longer (a per-edge timeout is a promise to wait that long, so the dependency's own wait must not give up first).
+ */
+export function followTimeout(scenario: Scenario, service: string): number {
+  const edges = scenario.spec.services.flatMap((s) => s.dependsOn.filter((d) => d.service === service));
+  return Math.max(scenario.spec.timeouts.ready, ...edges.map((d) => d.timeout));
+}
+
+/** Deploys every wave and returns when each service has settled: Ready, timed out, unschedulable, crash-looping. */
+export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
+  const { scenario, run, cluster, record } = ctx;
+  const services = new Map(scenario.spec.services.map((s) => [s.name, s]));
+  const tracking = new Map<string, Promise<AwaitResult>>();
+
+  const awaitDependency = async (dependent: ServiceSpec, name: string, condition: DependencyCondition, timeoutMs: number) => {
+    const blame = (type: string, reason: string): Blamed =>
+      new Blamed(blameDependency({ service: name, neededBy: dependent.name, condition, type, reason }));
+    const deadline = Date.now() + timeoutMs;
+    const track = tracking.get(name)!;
+    if (condition !== 'scheduled') {
+      const outcome = await raceTimeout(track, timeoutMs).catch((error: unknown) => {
+        throw isCancellation(error) ? error : blame(failureOf(error).type, failureOf(error).message);
+      });
+      if (!outcome) throw blame('ServiceNotReady', `not ready within ${Math.round(timeoutMs / 1000)}s`);
+      if (outcome.state !== 'met') throw blame(errorTypeOfState(outcome.state), outcome.reason ?? outcome.state);
+      if (condition === 'ready') return;
+    }
+    const dep = services.get(name)!;
+    const remaining = Math.max(1000, deadline - Date.now());
+    // If the dependency's own apply fails meanwhile, that failure wins over waiting out the timeout.
+    const applyFailed = track.then(() => new Promise<never>(() => undefined));
+    const waiting = follow(remaining, `wait for ${name} to be ${condition} (needed by ${dependent.name})`).awaitService({
+        cluster,
+        request: {
+          run,
+          service: name,
+          replicas: dep.replicas,
+          hasPorts: dep.ports.length > 0,
+          condition,
+          timeoutMs: remaining,
+          notBefore: Date.now(),
+        },
+      });
+    ctx.inflight.add(waiting);
+    const outcome = await Promise.race([applyFailed, waiting]).catch((error: unknown) => {
+      throw isCancellation(error) ? error : blame(failureOf(error).type, failureOf(error).message);
+    });
+    if (outcome.state !== 'met') throw blame(errorTypeOfState(outcome.state), outcome.reason ?? outcome.state);
+  };
+
+  for (const wave of ctx.waves) {
+    await Promise.all(
+      wave.map(async (name) => {
+        const svc = services.get(name)!;
+        record.setService(name, 'waiting-for-dependencies');
+        await Promise.all(svc.dependsOn.map((d) => awaitDependency(svc, d.service, d.condition, d.timeout)));
+        record.setService(name, 'starting');
+        const timeoutMs = followTimeout(scenario, name);
+        const track = follow(timeoutMs, `deploy ${name} (${svc.replicas} replicas) and follow it to Ready`).deployService({
+          run,
+          cluster,
+          service: svc,
+          timeoutMs,
+          notBefore: Date.now(),
+        });
+        // Observed at once so a failure is never an unhandled rejection; dependents and the settle loop read it.
+        track.then(
+          (r) => record.setService(name, r.state === 'met' ? 'ready' : r.state),
+          () => record.setService(name, 'timeout'),
+        );
+        tracking.set(name, track);
+        ctx.inflight.add(track);
+      }),
+    );
+  }
+
+  const settled: AwaitResult[] = [];
+  for (const [name, track] of tracking) {
+    try {
+      settled.push(await track);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // The apply itself failed (invalid manifest, forbidden).
+      const f = failureOf(error);
+      throw new Blamed({ step: 'deploy', service: name, type: f.type, message: `service ${name}: ${f.message}` });
+    }
+  }
+  record.pods = settled.flatMap((s) => s.pods);
+  const failure: RunFailure | undefined = blameSettled(settled);
+  if (failure) throw new Blamed(failure);
+  return settled;
+}
+
+/** The tracked result, or undefined when `timeoutMs` passes first; the timer never outlives the race. */
+async function raceTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  return CancellationScope.cancellable(async () => {
+    const timer = sleep(timeoutMs).then(() => undefined);
+    timer.catch(() => undefined);
+    try {
+      return await Promise.race([promise, timer]);
+    } finally {
+      CancellationScope.current().cancel();
+    }
+  });
+}
