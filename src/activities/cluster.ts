@@ -4,14 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { MetricSamples } from '../baseline/types';
 import * as kube from '../k8s';
 import type { ClusterRegistry } from '../k8s/registry';
-import type {
-  AwaitRequest,
-  AwaitResult,
-  CleanupResult,
-  HealthReport,
-  PodTimeline,
-  RunIdentity,
-} from '../k8s';
+import type { AwaitRequest, AwaitResult, CleanupResult, HealthReport, PodTimeline, RunIdentity } from '../k8s';
 import type { ServiceSpec } from '../scenarios/schema';
 
 export interface ClusterDeps {

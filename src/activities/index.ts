@@ -5,12 +5,18 @@
 import { createAnalysisActivities, type AnalysisDeps } from './analysis';
 import { createClusterActivities, type ClusterDeps } from './cluster';
 import { typed } from './failures';
+import { createJanitorActivities, type JanitorDeps } from './janitor';
 import { createLedgerActivities, type LedgerDeps } from './ledger';
 
-export type ActivityDeps = ClusterDeps & AnalysisDeps & LedgerDeps;
+export type ActivityDeps = ClusterDeps & AnalysisDeps & LedgerDeps & JanitorDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  const all = { ...createClusterActivities(deps), ...createAnalysisActivities(deps), ...createLedgerActivities(deps) };
+  const all = {
+    ...createClusterActivities(deps),
+    ...createAnalysisActivities(deps),
+    ...createLedgerActivities(deps),
+    ...createJanitorActivities(deps),
+  };
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)]),
   ) as typeof all;

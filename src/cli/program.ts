@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { registerBaseline } from './commands/baseline';
 import { registerCancel } from './commands/cancel';
 import { registerDev } from './commands/dev';
+import { registerJanitor } from './commands/janitor';
 import { registerList } from './commands/list';
 import { registerReport } from './commands/report';
 import { registerRun } from './commands/run';
@@ -46,6 +47,7 @@ export function createProgram(): Command {
   registerScenarios(program);
   registerSchedule(program);
   registerBaseline(program);
+  registerJanitor(program);
   registerWorker(program);
   registerDev(program);
   return program;

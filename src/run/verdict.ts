@@ -44,7 +44,8 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
       continue;
     }
     if (s.restarts > 0) add(VerdictLevel.Warn, `${s.service} restarted ${s.restarts} time(s)`);
-    if (s.warningEvents.length > 0) add(VerdictLevel.Warn, `${s.service} has ${s.warningEvents.length} warning event(s)`);
+    if (s.warningEvents.length > 0)
+      add(VerdictLevel.Warn, `${s.service} has ${s.warningEvents.length} warning event(s)`);
   }
   for (const c of input.checks ?? []) {
     if (c.status === 'fail') add(VerdictLevel.Fail, `check ${c.id} failed: ${c.reason}`);
@@ -63,7 +64,8 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
       add(input.failOnRegression ? VerdictLevel.Fail : VerdictLevel.Warn, `regression in ${metrics.join(', ')}`);
     }
   }
-  if (input.ai && input.ai.verdict !== VerdictLevel.Pass) add(input.ai.verdict, `${input.ai.source} verdict ${input.ai.verdict}`);
+  if (input.ai && input.ai.verdict !== VerdictLevel.Pass)
+    add(input.ai.verdict, `${input.ai.source} verdict ${input.ai.verdict}`);
 
   const verdict = reasons.reduce<VerdictLevel>((v, r) => worseVerdict(v, r.level), VerdictLevel.Pass);
   const rank = { fail: 0, warn: 1, pass: 2 } as const;

@@ -43,7 +43,12 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
   const services = new Map(scenario.spec.services.map((s) => [s.name, s]));
   const tracking = new Map<string, Promise<AwaitResult>>();
 
-  const awaitDependency = async (dependent: ServiceSpec, name: string, condition: DependencyCondition, timeoutMs: number) => {
+  const awaitDependency = async (
+    dependent: ServiceSpec,
+    name: string,
+    condition: DependencyCondition,
+    timeoutMs: number,
+  ) => {
     const blame = (type: string, reason: string): Blamed =>
       new Blamed(blameDependency({ service: name, neededBy: dependent.name, condition, type, reason }));
     const deadline = Date.now() + timeoutMs;
@@ -60,7 +65,8 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
     const remaining = Math.max(1000, deadline - Date.now());
     // If the dependency's own apply fails meanwhile, that failure wins over waiting out the timeout.
     const applyFailed = track.then(() => new Promise<never>(() => undefined));
-    const waiting = follow(remaining, `wait for ${name} to be ${condition} (needed by ${dependent.name})`).awaitService({
+    const waiting = follow(remaining, `wait for ${name} to be ${condition} (needed by ${dependent.name})`).awaitService(
+      {
         cluster,
         request: {
           run,
@@ -71,7 +77,8 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
           timeoutMs: remaining,
           notBefore: Date.now(),
         },
-      });
+      },
+    );
     ctx.inflight.add(waiting);
     const outcome = await Promise.race([applyFailed, waiting]).catch((error: unknown) => {
       throw isCancellation(error) ? error : blame(failureOf(error).type, failureOf(error).message);
@@ -87,7 +94,10 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
         await Promise.all(svc.dependsOn.map((d) => awaitDependency(svc, d.service, d.condition, d.timeout)));
         record.setService(name, 'starting');
         const timeoutMs = followTimeout(scenario, name);
-        const track = follow(timeoutMs, `deploy ${name} (${svc.replicas} replicas) and follow it to Ready`).deployService({
+        const track = follow(
+          timeoutMs,
+          `deploy ${name} (${svc.replicas} replicas) and follow it to Ready`,
+        ).deployService({
           run,
           cluster,
           service: svc,

@@ -1,2 +1,3 @@
 export { acknowledgeUpdate, baselineLedger, ledgerStateQuery, recordBaselineUpdate } from './baseline-ledger';
 export { progressQuery, validateScenario } from './validate-scenario';
+export { janitor } from './janitor';

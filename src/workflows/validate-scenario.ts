@@ -93,7 +93,11 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     if (isCancellation(error) && name !== StepName.Cleanup) {
       if (timedOut) {
         const limit = Math.round(scenario.spec.timeouts.total / 1000);
-        return { step: name, type: ErrorType.TotalTimeout, message: `the run exceeded spec.timeouts.total (${limit}s)` };
+        return {
+          step: name,
+          type: ErrorType.TotalTimeout,
+          message: `the run exceeded spec.timeouts.total (${limit}s)`,
+        };
       }
       return { step: name, type: ErrorType.Cancelled, message: 'the run was cancelled' };
     }
@@ -105,13 +109,15 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   let timedOut = false;
   const forward = new CancellationScope();
   const totalTimer = new CancellationScope();
-  totalTimer.run(() => sleep(scenario.spec.timeouts.total)).then(
-    () => {
-      timedOut = true;
-      forward.cancel();
-    },
-    () => undefined,
-  );
+  totalTimer
+    .run(() => sleep(scenario.spec.timeouts.total))
+    .then(
+      () => {
+        timedOut = true;
+        forward.cancel();
+      },
+      () => undefined,
+    );
 
   try {
     await forward.run(async () => {
@@ -138,7 +144,8 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     });
   } catch (error) {
     // Recorded by step(); anything else is kubeproof's own bug, still recorded so the run ends properly.
-    if (!record.failed) record.fail({ step: StepName.Deploy, ...failureOf(error), type: ErrorType.Internal }, Date.now());
+    if (!record.failed)
+      record.fail({ step: StepName.Deploy, ...failureOf(error), type: ErrorType.Internal }, Date.now());
   } finally {
     totalTimer.cancel();
   }
@@ -255,7 +262,14 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     const measured = await measureApi(
       samples * 3 * scenario.spec.timeouts.ready + 60_000,
       `measure baseline on ${target.name} (${samples} samples)`,
-    ).measureBaseline({ run, cluster, target, samples, sampleTimeoutMs: scenario.spec.timeouts.ready, pods: record.pods });
+    ).measureBaseline({
+      run,
+      cluster,
+      target,
+      samples,
+      sampleTimeoutMs: scenario.spec.timeouts.ready,
+      pods: record.pods,
+    });
     const ledger = { cluster, scenario: scenario.metadata.name };
     const history = await api('read baseline history').ledgerHistory(ledger);
     const analysis = await api('statistics, grades, regression test').analyzeBaseline({

@@ -1,6 +1,7 @@
 /** Assertions about what a run left in the real cluster. */
 import * as k8s from '@kubernetes/client-node';
 import { runSelector } from '../../src/k8s/render';
+import { runKeyOf } from '../../src/run/identity';
 import { stack } from './env';
 
 let clients: { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } | undefined;
@@ -13,9 +14,12 @@ export function kube(): { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } {
   return clients;
 }
 
-/** Every object carrying the run's label, anywhere in the cluster, plus its namespace. */
-export async function leftovers(runId: string): Promise<string[]> {
-  const labelSelector = runSelector(runId);
+/**
+ * Every object carrying the run's label (its key, derived from the workflow id), anywhere in the cluster, plus the
+ * run namespace by its name.
+ */
+export async function leftovers(workflowId: string): Promise<string[]> {
+  const labelSelector = runSelector(runKeyOf(workflowId));
   const { core, apps } = kube();
   const [ns, deployments, services, pods, configMaps] = await Promise.all([
     core.listNamespace({ labelSelector }),

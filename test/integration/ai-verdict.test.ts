@@ -44,7 +44,7 @@ async function runWith(env: Record<string, string>, ai: 'auto' | 'required') {
         });
         const outcome = await outcomeOf(handle);
         const history = await handle.fetchHistory();
-        return { outcome, history, runId: (await handle.describe()).runId };
+        return { outcome, history, workflowId: handle.workflowId };
       },
       defaultDeps({ env }),
     );
@@ -82,7 +82,7 @@ describe('the AI step in a validation run', () => {
   });
 
   it('asks the OpenAI-compatible model for a structured verdict and keeps prompt and answer in history, never the key', async () => {
-    const { outcome, history, runId } = await runWith(
+    const { outcome, history, workflowId } = await runWith(
       { OPENAI_BASE_URL: openai.url, OPENAI_API_KEY: API_KEY, KUBEPROOF_AI_MODEL: 'fixture-model' },
       'required',
     );
@@ -100,7 +100,7 @@ describe('the AI step in a validation run', () => {
       !JSON.stringify(history).includes(API_KEY) && !audit.includes(API_KEY),
       'the API key never reaches history',
     );
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(workflowId), []);
   });
 
   it('uses HolmesGPT when HOLMESGPT_URL is set', async () => {
@@ -123,11 +123,15 @@ describe('the AI step in a validation run', () => {
   });
 
   it('fails the run at the ai step, and cleans up, when AI is required but none is configured', async () => {
-    const { outcome, runId } = await runWith({}, 'required');
-    assert.ok(!outcome.ok);
-    assert.equal(outcome.type, 'AiUnavailable');
-    assert.equal(outcome.result?.failure?.step, 'ai');
-    assert.match(outcome.message, /OPENAI_BASE_URL|HOLMESGPT_URL/);
-    assert.deepEqual(await leftovers(runId), []);
+    const { outcome, workflowId } = await runWith({}, 'required');
+    assert.ok(outcome.ok);
+    assert.equal(outcome.result.verdict, 'fail');
+    assert.equal(outcome.result.failure?.type, 'AiUnavailable');
+    assert.equal(outcome.result.failure?.step, 'ai');
+    assert.match(outcome.result.failure?.message ?? '', /OPENAI_BASE_URL|HOLMESGPT_URL/);
+    // The explanation of the failure still comes, from the labelled rules fallback.
+    assert.equal(outcome.result.ai?.source, 'rules');
+    assert.equal(outcome.result.ai?.explainsFailure, true);
+    assert.deepEqual(await leftovers(workflowId), []);
   });
 });

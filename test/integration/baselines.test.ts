@@ -54,7 +54,7 @@ async function validate(
   const handle = await startValidation(client, { scenario, clusterName: cluster, ai: 'off', taskQueue });
   const outcome = await outcomeOf(handle);
   assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
-  assert.deepEqual(await leftovers(outcome.result.runId), []);
+  assert.deepEqual(await leftovers(outcome.result.workflowId), []);
   return outcome.result;
 }
 

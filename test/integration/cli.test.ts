@@ -196,7 +196,7 @@ describe('kubeproof run with an embedded worker', () => {
       result.steps.map((s) => `${s.name}:${s.status}`),
       ['deploy:ok', 'health:ok', 'ai:ok', 'baseline:ok', 'cleanup:ok'],
     );
-    assert.deepEqual(await leftovers(result.runId), []);
+    assert.deepEqual(await leftovers(result.workflowId), []);
   });
 
   it('renders the finished run as JUnit XML with a testcase per step and service', async (t) => {

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { loadScenario, parseScenarioData } from '../../src/scenarios';
@@ -70,7 +69,7 @@ async function runOnStack(scenario: Scenario, opts: { samples?: number; skipBase
       });
       const outcome = await outcomeOf(handle);
       const history = await handle.fetchHistory();
-      return { outcome, history, runId: (await handle.describe()).runId };
+      return { outcome, history, workflowId: handle.workflowId };
     });
   } finally {
     await close();
@@ -94,7 +93,7 @@ function scheduledActivities(
 
 describe('validateScenario on the local stack', () => {
   it('passes web-app-stack, deploying in dependency order and leaving nothing behind', async () => {
-    const { outcome, history, runId } = await runOnStack(loadScenario('web-app-stack'));
+    const { outcome, history, workflowId } = await runOnStack(loadScenario('web-app-stack'));
     assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
     const result = outcome.result;
     assert.ok(['pass', 'warn'].includes(result.verdict), `verdict ${result.verdict}`);
@@ -111,7 +110,7 @@ describe('validateScenario on the local stack', () => {
     assert.equal(result.ai?.source, 'rules', 'with no AI configured the verdict is labelled as the rules fallback');
     assert.deepEqual(result.cleanup?.left, []);
     assert.ok((result.cleanup?.deleted.length ?? 0) >= 9, 'cleanup reports what it deleted');
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(workflowId), []);
     // Dependency order in history: database and cache before backend before frontend.
     const deploys = scheduledActivities(history)
       .filter((a) => a.type === 'deployService')
@@ -130,28 +129,38 @@ describe('validateScenario on the local stack', () => {
   });
 
   it('passes microservices-stack with zero leftovers', async () => {
-    const { outcome, runId } = await runOnStack(loadScenario('microservices-stack'), { samples: 1 });
+    const { outcome, workflowId } = await runOnStack(loadScenario('microservices-stack'), { samples: 1 });
     assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
     assert.deepEqual(outcome.result.waves, [['shared-database'], ['user-service', 'order-service'], ['api-gateway']]);
-    assert.deepEqual(await leftovers(runId), []);
+    assert.deepEqual(await leftovers(workflowId), []);
   });
 
-  it('fails the health step when a service never becomes ready, names it, and cleans up every object', async () => {
+  it('fails the deploy step when a service never becomes ready, names it, explains it, and cleans up every object', async () => {
     const scenario = variant(
       'web-app-stack',
       (s) => void (s.name === 'frontend' && (s.podLabels = { 'kubeproof.dev/simulate': 'never-ready' })),
       { timeouts: { total: '5m', ready: '6s' } },
     );
-    const { outcome, runId } = await runOnStack(scenario, { skipBaseline: true });
-    assert.equal(outcome.ok, false);
-    assert.ok(!outcome.ok);
-    assert.equal(outcome.type, 'ServiceNotReady');
-    assert.equal(outcome.result?.failure?.step, 'health');
-    assert.equal(outcome.result?.failure?.service, 'frontend');
-    assert.match(outcome.message, /frontend: 0\/2 replicas ready/);
-    assert.deepEqual(outcome.result?.cleanup?.left, []);
-    assert.ok(outcome.result?.compensations.every((c) => c.ok));
-    assert.deepEqual(await leftovers(runId), []);
+    const { outcome, workflowId } = await runOnStack(scenario, { skipBaseline: true });
+    assert.ok(outcome.ok, 'kubeproof did its job: the run completes with verdict fail');
+    const result = outcome.result;
+    assert.equal(result.verdict, 'fail');
+    assert.equal(result.ending, 'step-failed');
+    assert.equal(result.failure?.type, 'ServiceNotReady');
+    assert.equal(result.failure?.step, 'deploy', 'a leaf that never gets Ready fails deploy, like a dependency');
+    assert.equal(result.failure?.service, 'frontend');
+    assert.match(result.failure?.message ?? '', /frontend: .*0\/2/);
+    assert.deepEqual(result.cleanup?.left, []);
+    assert.ok(result.compensations.every((c) => c.ok));
+    // The AI step (rules fallback here) explains the failure after cleanup, naming the service and the reason.
+    assert.equal(result.ai?.explainsFailure, true);
+    assert.equal(result.ai?.source, 'rules');
+    const explanation = JSON.stringify(result.ai?.verdict);
+    assert.match(explanation, /frontend never became Ready/);
+    // The health snapshot taken before cleanup saw the never-ready pods and their warning events.
+    const frontend = result.health?.services.find((h) => h.service === 'frontend');
+    assert.equal(frontend?.readyReplicas, 0);
+    assert.deepEqual(await leftovers(workflowId), []);
   });
 
   it('fails when a service cannot be scheduled, with the scheduler reason, and cleans up', async () => {
@@ -159,12 +168,19 @@ describe('validateScenario on the local stack', () => {
       if (s.name === 'frontend')
         s.resources = { requests: { cpu: '64', memory: '128Mi' }, limits: { cpu: '64', memory: '128Mi' } };
     });
-    const { outcome, runId } = await runOnStack(scenario, { skipBaseline: true });
-    assert.ok(!outcome.ok);
-    assert.equal(outcome.type, 'Unschedulable');
-    assert.equal(outcome.result?.failure?.service, 'frontend');
-    assert.match(outcome.message, /Insufficient cpu/);
-    assert.deepEqual(await leftovers(runId), []);
+    const { outcome, workflowId } = await runOnStack(scenario, { skipBaseline: true });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.result.verdict, 'fail');
+    assert.equal(outcome.result.failure?.type, 'Unschedulable');
+    assert.equal(outcome.result.failure?.step, 'deploy');
+    assert.equal(outcome.result.failure?.service, 'frontend');
+    assert.match(outcome.result.failure?.message ?? '', /Insufficient cpu/);
+    // The rules explanation says what to do about it.
+    assert.match(
+      JSON.stringify(outcome.result.ai?.verdict.recommendations),
+      /frontend could not be scheduled.*add node capacity/,
+    );
+    assert.deepEqual(await leftovers(workflowId), []);
   });
 
   it('still cleans up everything when the run is cancelled during deploy', async () => {
@@ -174,7 +190,7 @@ describe('validateScenario on the local stack', () => {
     const { client, close } = await temporalClient();
     const taskQueue = uniqueTaskQueue('cancel');
     try {
-      const { error, runId } = await withWorker(taskQueue, async () => {
+      const { result, workflowId } = await withWorker(taskQueue, async () => {
         const handle = await startValidation(client, { scenario, clusterName: 'local-kwok', ai: 'off', taskQueue });
         for (let i = 0; i < 100; i++) {
           const p = await handle.query<Progress>('progress');
@@ -182,15 +198,13 @@ describe('validateScenario on the local stack', () => {
           await sleep(200);
         }
         await handle.cancel();
-        const error = await handle.result().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        return { error, runId: (await handle.describe()).runId };
+        return { result: await handle.result(), workflowId: handle.workflowId };
       });
-      assert.ok(error instanceof WorkflowFailedError, 'the run ends cancelled');
-      assert.equal(error.cause?.name, 'CancelledFailure');
-      assert.deepEqual(await leftovers(runId), []);
+      assert.equal(result.ending, 'cancelled', 'a cancelled run still yields its record');
+      assert.equal(result.failure?.type, 'Cancelled');
+      assert.ok(result.namespace.length > 0);
+      assert.deepEqual(result.cleanup?.left, []);
+      assert.deepEqual(await leftovers(workflowId), []);
     } finally {
       await close();
     }
@@ -231,7 +245,7 @@ describe('validateScenario on the local stack', () => {
         assert.equal(report?.readyReplicas, svc.replicas, `${svc.name} has exactly its replicas`);
         assert.equal(report?.desiredReplicas, svc.replicas);
       }
-      assert.deepEqual(await leftovers((await handle.describe()).runId), []);
+      assert.deepEqual(await leftovers(handle.workflowId), []);
     } finally {
       first.kill('SIGKILL');
       second?.kill('SIGTERM');

@@ -124,6 +124,9 @@ export const passingStubs: Activities = {
   recordBaseline: () => Promise.resolve({ size: 1 }),
   analyzeBaseline: () =>
     Promise.resolve({ summaries: [], grades: [], overall: 'Excellent', regressions: [], regressed: false }),
+  // Not part of a validation run; present because a worker registers every activity.
+  sweepOrphanNamespaces: ({ cluster }: Input<'sweepOrphanNamespaces'>) =>
+    Promise.resolve({ cluster, dryRun: true, decisions: [], deleted: [], left: [] }),
   cleanupRun: ({ run }: Input<'cleanupRun'>) =>
     Promise.resolve({ deleted: [`Namespace/kp-${run.scenario}-test`], left: [], durationMs: 1 }),
 };

@@ -38,8 +38,15 @@ describe('replaying recorded validation runs', () => {
 
   it('replays a run compensated after a failed health check without a determinism violation', async () => {
     const history = load('compensated-run');
-    assert.ok(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes, 'a failed step still completes the run');
-    assert.deepEqual(scheduled(history).slice(-3), ['checkHealth', 'cleanupRun', 'judgeRun'], 'the AI explains after cleanup');
+    assert.ok(
+      history.events?.at(-1)?.workflowExecutionCompletedEventAttributes,
+      'a failed step still completes the run',
+    );
+    assert.deepEqual(
+      scheduled(history).slice(-3),
+      ['checkHealth', 'cleanupRun', 'judgeRun'],
+      'the AI explains after cleanup',
+    );
     await replay('compensated-run', history);
   });
 

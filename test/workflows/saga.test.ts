@@ -103,21 +103,25 @@ describe('validateScenario saga', () => {
     assert.deepEqual(result.cleanup?.left, []);
   });
 
-  it('names everything after the workflow id, so a second run of another id gets another namespace', { timeout }, async () => {
-    const namespaces: string[] = [];
-    const { activities } = stubActivities({
-      cleanupRun: (input) => {
-        namespaces.push(input.namespace);
-        return passingStubs.cleanupRun(input);
-      },
-    });
-    const first = await run(activities, recordOf);
-    const second = await run(activities, recordOf);
-    assert.equal(namespaces[0], first.namespace);
-    assert.equal(namespaces[1], second.namespace);
-    assert.notEqual(first.namespace, second.namespace);
-    assert.equal(first.runKey.length, 16);
-  });
+  it(
+    'names everything after the workflow id, so a second run of another id gets another namespace',
+    { timeout },
+    async () => {
+      const namespaces: string[] = [];
+      const { activities } = stubActivities({
+        cleanupRun: (input) => {
+          namespaces.push(input.namespace);
+          return passingStubs.cleanupRun(input);
+        },
+      });
+      const first = await run(activities, recordOf);
+      const second = await run(activities, recordOf);
+      assert.equal(namespaces[0], first.namespace);
+      assert.equal(namespaces[1], second.namespace);
+      assert.notEqual(first.namespace, second.namespace);
+      assert.equal(first.runKey.length, 16);
+    },
+  );
 
   it(
     'completes with verdict fail at the health step naming the unhealthy service, then cleans up and explains',
@@ -134,7 +138,11 @@ describe('validateScenario saga', () => {
       const { result, verdict, status } = await run(activities, async (handle) => {
         const result = await recordOf(handle);
         const described = await handle.describe();
-        return { result, verdict: described.typedSearchAttributes.get(SearchAttr.Verdict), status: described.status.name };
+        return {
+          result,
+          verdict: described.typedSearchAttributes.get(SearchAttr.Verdict),
+          status: described.status.name,
+        };
       });
 
       assert.equal(status, 'COMPLETED');
@@ -146,7 +154,11 @@ describe('validateScenario saga', () => {
         type: 'HealthCheckFailed',
         message: 'service b: 0/1 endpoints ready',
       });
-      assert.deepEqual(calls, [...forwardCalls.slice(0, forwardCalls.indexOf('checkHealth') + 1), 'cleanupRun', 'judgeRun']);
+      assert.deepEqual(calls, [
+        ...forwardCalls.slice(0, forwardCalls.indexOf('checkHealth') + 1),
+        'cleanupRun',
+        'judgeRun',
+      ]);
       assert.deepEqual(
         result.steps.map((s) => [s.name, s.status]),
         [
@@ -183,36 +195,44 @@ describe('validateScenario saga', () => {
     assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
   });
 
-  it('fails the deploy step, blaming the leaf, when a service nothing depends on never gets Ready', { timeout }, async () => {
-    const { activities, calls } = stubActivities({
-      deployService: async (input) => {
-        const met = await deployStub(input);
-        return input.service.name === 'a' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
-      },
-    });
-    const result = await run(activities, recordOf);
+  it(
+    'fails the deploy step, blaming the leaf, when a service nothing depends on never gets Ready',
+    { timeout },
+    async () => {
+      const { activities, calls } = stubActivities({
+        deployService: async (input) => {
+          const met = await deployStub(input);
+          return input.service.name === 'a' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
+        },
+      });
+      const result = await run(activities, recordOf);
 
-    assert.deepEqual(result.failure, {
-      step: 'deploy',
-      service: 'a',
-      type: 'ServiceNotReady',
-      message: 'service a: 0/1 pods ready after 20s',
-    });
-    assert.deepEqual(calls.slice(-3), afterDeployFailure);
-    assert.ok(!calls.includes('judgeRun') || calls.indexOf('judgeRun') > calls.indexOf('cleanupRun'));
-  });
+      assert.deepEqual(result.failure, {
+        step: 'deploy',
+        service: 'a',
+        type: 'ServiceNotReady',
+        message: 'service a: 0/1 pods ready after 20s',
+      });
+      assert.deepEqual(calls.slice(-3), afterDeployFailure);
+      assert.ok(!calls.includes('judgeRun') || calls.indexOf('judgeRun') > calls.indexOf('cleanupRun'));
+    },
+  );
 
-  it('fails the workflow with the record in its details when cleanup cannot confirm nothing is left', { timeout }, async () => {
-    const { activities } = stubActivities({
-      cleanupRun: (input) =>
-        Promise.resolve({ deleted: [], left: [`Namespace/${input.namespace}`], durationMs: 180_000 }),
-    });
-    const { failure, result } = await run(activities, failureOf);
-    assert.equal(failure.type, 'LeftoverObjects');
-    assert.match(failure.message, /^cleanup not confirmed: objects left after cleanup: Namespace\/kp-chain-/);
-    assert.equal(result.verdict, 'fail');
-    assert.equal(result.failure?.step, 'cleanup');
-  });
+  it(
+    'fails the workflow with the record in its details when cleanup cannot confirm nothing is left',
+    { timeout },
+    async () => {
+      const { activities } = stubActivities({
+        cleanupRun: (input) =>
+          Promise.resolve({ deleted: [], left: [`Namespace/${input.namespace}`], durationMs: 180_000 }),
+      });
+      const { failure, result } = await run(activities, failureOf);
+      assert.equal(failure.type, 'LeftoverObjects');
+      assert.match(failure.message, /^cleanup not confirmed: objects left after cleanup: Namespace\/kp-chain-/);
+      assert.equal(result.verdict, 'fail');
+      assert.equal(result.failure?.step, 'cleanup');
+    },
+  );
 
   it('records a failing undo step and fails the workflow, since cleanup is not confirmed', { timeout }, async () => {
     const { activities, calls } = stubActivities({
@@ -257,12 +277,16 @@ describe('validateScenario saga', () => {
     return { calls, result };
   }
 
-  it('still deletes the run namespace when the run is cancelled mid-deploy, and keeps its record', { timeout }, async () => {
-    const { calls, result } = await cancelWhileDeploying('c');
-    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
-    assert.equal(result.failure?.step, 'deploy');
-    assert.deepEqual(result.cleanup?.left, []);
-  });
+  it(
+    'still deletes the run namespace when the run is cancelled mid-deploy, and keeps its record',
+    { timeout },
+    async () => {
+      const { calls, result } = await cancelWhileDeploying('c');
+      assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+      assert.equal(result.failure?.step, 'deploy');
+      assert.deepEqual(result.cleanup?.left, []);
+    },
+  );
 
   it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
     const { calls } = await cancelWhileDeploying('a');
@@ -462,7 +486,10 @@ describe('validateScenario saga', () => {
     const { summary, details } = await run(activities, async (handle) => {
       await handle.result();
       const described = await handle.describe();
-      return { summary: await described.staticSummary(), details: await handle.query<string>('__temporal_workflow_metadata').catch(() => undefined) };
+      return {
+        summary: await described.staticSummary(),
+        details: await handle.query<string>('__temporal_workflow_metadata').catch(() => undefined),
+      };
     });
     assert.equal(summary, 'chain on test-cluster');
     const meta = details as unknown as { currentDetails?: string } | undefined;
