@@ -1,19 +1,14 @@
 /** Activities that only compute: statistics, grading, regression tests and the AI verdict. */
 import { Context } from '@temporalio/activity';
 import { buildEvidence, judge, parseAiEnv, type AiEnv, type JudgeResult } from '../ai';
-import { compareWithHistory, gradeMetric, gradeOverall, resolveTargets, summarize } from '../baseline';
-import type { Metric, MetricSamples } from '../baseline/types';
+import { summarize } from '../baseline';
+import { analyzeSamples } from '../baseline/analysis';
+import type { MetricSamples } from '../baseline/types';
 import { podReadySamples } from '../k8s/measure';
 import type { HealthReport, PodTimeline } from '../k8s/types';
 import type { Targets } from '../scenarios/schema';
 import type { CleanupResult } from '../k8s/cleanup';
 import type { AiMode, BaselineResult, RunFailure } from '../run/contracts';
-
-/**
- * Median changes smaller than these are noise, whatever the test says: API round trips on loopback move by
- * milliseconds with machine load, and pod timings by a controller resync or two.
- */
-const noiseFloorMs: Record<Metric, number> = { podReady: 100, scaleOut: 100, rollingRestart: 200, apiRoundTrip: 5 };
 
 export interface AnalysisDeps {
   /** The environment AI settings are read from (the worker's; secrets never travel in workflow inputs). */
@@ -79,19 +74,7 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       targets: Targets;
       history: Record<string, number[][]>;
     }): Promise<BaselineResult> {
-      const targets = resolveTargets(input.targets);
-      const summaries = input.samples.map(summarize);
-      const grades = summaries.map((s) => gradeMetric(s, targets[s.metric]));
-      const regressions = input.samples.map((s) =>
-        compareWithHistory(s, input.history[s.metric] ?? [], { minAbsoluteMs: noiseFloorMs[s.metric] }),
-      );
-      return Promise.resolve({
-        summaries,
-        grades,
-        overall: gradeOverall(grades.map((g) => g.grade)),
-        regressions,
-        regressed: regressions.some((r) => r.outcome === 'regressed'),
-      });
+      return Promise.resolve(analyzeSamples(input.samples, input.targets, input.history));
     },
   };
 }

@@ -1,9 +1,9 @@
 /** Activities that talk to the cluster: thin adapters over src/k8s, with heartbeats and cancellation. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { MetricSamples } from '../baseline/types';
 import * as kube from '../k8s';
 import type { ClusterRegistry } from '../k8s/registry';
+import { settleHealth } from '../k8s/settle';
 import type { AwaitRequest, AwaitResult, CleanupResult, HealthReport, PodTimeline, RunIdentity } from '../k8s';
 import type { ServiceSpec } from '../scenarios/schema';
 
@@ -57,16 +57,12 @@ export function createClusterActivities(deps: ClusterDeps) {
       services,
       settleMs = 15_000,
     }: RunArgs & { services: ServiceSpec[]; settleMs?: number }): Promise<HealthReport> {
-      const settleUntil = Date.now() + settleMs;
-      for (;;) {
-        const report = await kube.checkHealth(clients(cluster), run, services, {
+      const check = () =>
+        kube.checkHealth(clients(cluster), run, services, {
           probeLoopbackOnly: deps.probeLoopbackOnly,
           onService: heartbeat,
         });
-        if (report.healthy || Date.now() >= settleUntil) return report;
-        heartbeat();
-        await sleep(1000);
-      }
+      return settleHealth(check, { settleMs, onWait: heartbeat });
     },
 
     async measureBaseline({

@@ -1,6 +1,6 @@
 /** Applying a run's objects (server-side apply: a retried or replayed call never duplicates) and waiting for them. */
 import * as k8s from '@kubernetes/client-node';
-import type { ServiceSpec } from '../scenarios/schema';
+import type { DependencyCondition, ServiceSpec } from '../scenarios/schema';
 import { call, classify, isNotFound } from './api-errors';
 import type { KubeClients } from './client';
 import { PodTracker, type TrackedPod } from './pod-tracker';
@@ -18,7 +18,8 @@ import {
 } from './render';
 import type { PodTimeline } from './types';
 
-export type WaitCondition = 'scheduled' | 'ready' | 'healthy';
+/** What a dependent waits for: the scenario's `dependsOn[].condition`, defined once in the schema. */
+export type WaitCondition = DependencyCondition;
 
 async function apply(clients: KubeClients, object: k8s.KubernetesObject, manager = FIELD_MANAGER): Promise<void> {
   const what = `applying ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;

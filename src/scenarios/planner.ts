@@ -4,6 +4,7 @@
  */
 import { ErrorType, KubeproofError } from '../errors';
 import { formatPath } from './paths';
+import type { Scenario } from './schema';
 import { didYouMean } from './suggest';
 
 export interface DependencyNode {
@@ -134,4 +135,13 @@ export function planWaves(scenario: { readonly spec: { readonly services: readon
     remaining = remaining.filter((service) => !placed.has(service.name));
   }
   return waves;
+}
+
+/**
+ * How long a service is followed to Ready: `timeouts.ready`, or longer when a dependent's edge waits for it longer
+ * (a per-edge timeout promises to wait that long, so the dependency's own wait must not give up first).
+ */
+export function followTimeout(scenario: Scenario, service: string): number {
+  const edges = scenario.spec.services.flatMap((s) => s.dependsOn.filter((d) => d.service === service));
+  return Math.max(scenario.spec.timeouts.ready, ...edges.map((d) => d.timeout));
 }

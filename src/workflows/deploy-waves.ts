@@ -10,6 +10,7 @@ import type { RunIdentity } from '../k8s/render';
 import { blameDependency, blameSettled, errorTypeOfState } from '../run/blame';
 import type { RunFailure } from '../run/contracts';
 import type { RunRecord } from '../run/record';
+import { followTimeout } from '../scenarios/planner';
 import type { DependencyCondition, Scenario, ServiceSpec } from '../scenarios/schema';
 import { deploying } from './activity-options';
 import { Blamed, failureOf } from './failures';
@@ -26,15 +27,6 @@ export interface DeployContext {
   record: RunRecord;
   /** Every activity this step starts; after a failure the workflow cancels them and waits until they stopped. */
   inflight: Set<Promise<unknown>>;
-}
-
-/**
- * How long a service is followed to Ready: `timeouts.ready`, or longer when a dependent's edge waits for it
- * longer (a per-edge timeout is a promise to wait that long, so the dependency's own wait must not give up first).
- */
-export function followTimeout(scenario: Scenario, service: string): number {
-  const edges = scenario.spec.services.flatMap((s) => s.dependsOn.filter((d) => d.service === service));
-  return Math.max(scenario.spec.timeouts.ready, ...edges.map((d) => d.timeout));
 }
 
 /** Deploys every wave and returns when each service has settled: Ready, timed out, unschedulable, crash-looping. */

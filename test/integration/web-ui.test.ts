@@ -95,6 +95,9 @@ describe('the Temporal Web UI', () => {
       await row.getByText(workflowId).first().click();
       const summary = page.getByText('deploy web (1 replicas) and follow it to Ready').first();
       await assert.doesNotReject(summary.waitFor({ timeout: 15_000 }), 'the deploy activity shows its summary');
+      // The run's user metadata tells its story: the static summary set at start, the verdict in its details.
+      const runSummary = page.getByText(`${scenario.metadata.name} on ${cluster}`).first();
+      await assert.doesNotReject(runSummary.waitFor({ timeout: 15_000 }), 'the run shows its summary');
       await page.screenshot({ path: path.join(outputDir, 'web-ui-run-history.png'), fullPage: true });
     } finally {
       await browser.close();

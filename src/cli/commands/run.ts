@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { startValidation, type Outcome } from '../../client/validation';
 import { loadScenario, planWaves, type Scenario } from '../../scenarios';
+import { MAX_SAMPLES } from '../../scenarios/limits';
 import type * as CreateWorker from '../../worker/create-worker';
 import type * as TemporalWorker from '@temporalio/worker';
 import type { AiMode } from '../../run/contracts';
@@ -28,7 +29,13 @@ const RunFlags = z.object({
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number of samples, at least 1' })
     .transform(Number)
-    .pipe(z.number().int().min(1, { error: 'must be at least 1' }).max(1000, { error: 'must be at most 1000' }))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { error: 'must be at least 1' })
+        .max(MAX_SAMPLES, { error: `must be at most ${MAX_SAMPLES}, as in a scenario's spec.samples` }),
+    )
     .optional(),
   skipBaseline: z.boolean().default(false),
   taskQueue: z.string().min(1).optional(),

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { ErrorType, KubeproofError } from '../../../src/errors';
-import { checkDependencies, findCycle, planWaves } from '../../../src/scenarios';
+import { checkDependencies, findCycle, parseScenarioData, planWaves } from '../../../src/scenarios';
+import { followTimeout } from '../../../src/scenarios/planner';
 
 function graph(edges: Record<string, string[]>) {
   return Object.entries(edges).map(([name, deps]) => ({ name, dependsOn: deps.map((service) => ({ service })) }));
@@ -73,5 +74,27 @@ describe('checkDependencies', () => {
     const [issue] = checkDependencies(graph({ web: ['db', 'db'], db: [] }));
     assert.deepEqual(issue?.path, ['spec', 'services', 0, 'dependsOn', 1, 'service']);
     assert.match(issue?.message ?? '', /already listed at dependsOn\[0\]/);
+  });
+});
+
+describe('followTimeout', () => {
+  it('follows a dependency for as long as its longest incoming edge promises to wait, never less than ready', () => {
+    const scenario = parseScenarioData(
+      {
+        apiVersion: 'kubeproof.dev/v1',
+        kind: 'Scenario',
+        metadata: { name: 'edges' },
+        spec: {
+          timeouts: { ready: '30s', total: '10m' },
+          services: [
+            { name: 'db', image: 'postgres:16', replicas: 1 },
+            { name: 'api', image: 'nginx:1.27', replicas: 1, dependsOn: [{ service: 'db', timeout: '2m' }] },
+          ],
+        },
+      },
+      'edges.yaml',
+    );
+    assert.equal(followTimeout(scenario, 'db'), 120_000);
+    assert.equal(followTimeout(scenario, 'api'), 30_000);
   });
 });
