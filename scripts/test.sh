@@ -42,5 +42,11 @@ mkdir -p test-output
 node --import tsx test/helpers/prebundle.ts
 
 shopt -s globstar nullglob
-files=(test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts)
+# The fault-injection suite runs last: it kills and restarts stack components (stack:up brings them back).
+files=(test/unit/**/*.test.ts test/workflows/**/*.test.ts test/integration/**/*.test.ts test/faults/**/*.test.ts)
+if [[ "${1:-}" == "--faults-only" ]]; then
+  shift
+  files=(test/faults/**/*.test.ts)
+fi
+rm -f test-output/reliability.jsonl
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" "$@"

@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, classify, isNotFound } from './api-errors';
 import type { KubeClients } from './client';
-import { runSelector } from './render';
+import type * as k8s from '@kubernetes/client-node';
+import { Annotation, runSelector } from './render';
 
 export interface CleanupResult {
   /** Objects removed, as Kind/namespace/name (a namespace's content is counted before it is deleted). */
@@ -41,7 +42,7 @@ async function inventory(clients: KubeClients, namespace: string): Promise<strin
  */
 export async function deleteRun(
   clients: KubeClients,
-  target: { runKey: string; namespace: string },
+  target: { runKey: string; namespace: string; workflowId?: string | undefined },
   opts: { timeoutMs?: number; heartbeat?: (() => void) | undefined } = {},
 ): Promise<CleanupResult> {
   const started = Date.now();
@@ -56,7 +57,10 @@ export async function deleteRun(
       }),
     ]);
     const all = new Map<string, boolean>();
-    for (const ns of [...labelled.items, ...(named ? [named] : [])]) {
+    // A labelled namespace is this run's only if it also names this run's workflow: labels alone can be copied.
+    const ours = (ns: k8s.V1Namespace) =>
+      target.workflowId === undefined || ns.metadata?.annotations?.[Annotation.WorkflowId] === target.workflowId;
+    for (const ns of [...labelled.items.filter(ours), ...(named && ours(named) ? [named] : [])]) {
       all.set(ns.metadata!.name!, Boolean(ns.metadata?.deletionTimestamp));
     }
     return [...all].map(([name, deleting]) => ({ name, deleting }));

@@ -60,7 +60,8 @@ export const judging: ActivityOptions = {
 /** Deleting everything the run created, then verifying it is gone: namespace drains take a while. */
 export const cleaning: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  // Cleanup heartbeats every poll (≤ 1 s): a dead worker's cleanup is retried elsewhere within seconds.
+  heartbeatTimeout: '20 seconds',
   retry: { ...retry, maximumAttempts: 10 },
   ...waitsForCancellation,
 };

@@ -130,16 +130,23 @@ describe('baselines over time', () => {
     try {
       const description = await describeSchedule(client, id);
       assert.equal(description.policies.overlap, 'SKIP');
-      await withWorker(taskQueue, async () => {
+      const workflowId = await withWorker(taskQueue, async () => {
         await triggerSchedule(client, id);
         for (let i = 0; i < 300; i++) {
-          if ((await readLedger(client, cluster, 'ledger-probe')).entries.length > 0) return;
+          if ((await readLedger(client, cluster, 'ledger-probe')).entries.length > 0) break;
           await sleep(200);
         }
-        assert.fail('the scheduled run never reached the ledger');
+        assert.ok((await readLedger(client, cluster, 'ledger-probe')).entries.length > 0, 'the run reached the ledger');
+        const [action] = (await describeSchedule(client, id)).info.recentActions;
+        assert.ok(action, 'the schedule started one run');
+        // The worker stays until the run has cleaned up and closed: a run left Running would leak its namespace.
+        const result = await client.workflow.getHandle(action.action.workflow.workflowId).result();
+        assert.deepEqual(result.cleanup?.left, []);
+        return action.action.workflow.workflowId;
       });
       const runs = (await describeSchedule(client, id)).info.recentActions;
       assert.equal(runs.length, 1);
+      assert.deepEqual(await leftovers(workflowId), []);
     } finally {
       await deleteSchedule(client, id).catch(() => undefined);
       await client.workflow

@@ -13,6 +13,7 @@ import { assertExit, assertNoStackTrace, kubeproof } from '../helpers/cli';
 import { kube, leftovers } from '../helpers/cluster';
 import { uniqueTaskQueue } from '../helpers/env';
 import { temporalClient, withWorker } from '../helpers/worker';
+import { recordReliability } from './helpers';
 
 const foreign = `janitor-lookalike-${Date.now().toString(36)}`;
 
@@ -75,6 +76,14 @@ describe('the orphan janitor', () => {
       assert.match(swept.stdout, /deleted kp-web-app-stack-[0-9a-f]{12}: its run .* is closed \(TERMINATED\)/);
       assert.deepEqual(await leftovers(workflowId), []);
       assert.ok(await namespaceExists(foreign), 'the look-alike namespace survives');
+      recordReliability({
+        case: 'Terminate mid-deploy, then the janitor',
+        injected: 'TerminateWorkflowExecution during deploy (no workflow code runs after it); `kubeproof janitor`',
+        outcome:
+          'the run namespace stayed until the janitor deleted and verified it; the look-alike namespace survived',
+        leftovers: (await leftovers(workflowId)).length,
+        command: 'npm run test:faults -- --test-name-pattern="terminated run"',
+      });
     } finally {
       await close();
     }

@@ -1,0 +1,171 @@
+/**
+ * The servers a run depends on fail under it: the Temporal dev server killed and restarted on the same SQLite
+ * file, the kube-apiserver killed and restarted mid-deploy, the kube-apiserver frozen while the namespace create
+ * is in flight and the run cancelled meanwhile. Each run ends with its record and zero leftovers.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { outcomeOf, startValidation } from '../../src/client/validation';
+import { loadScenario } from '../../src/scenarios';
+import { loadStackConfig } from '../../scripts/stack/config';
+import { readPid } from '../../scripts/stack/processes';
+import { leftovers } from '../helpers/cluster';
+import { repoRoot, uniqueTaskQueue } from '../helpers/env';
+import { temporalClient } from '../helpers/worker';
+import { killHard, recordReliability, startWorkerProcess, untilActivityRunning } from './helpers';
+
+const cfg = loadStackConfig();
+
+/** SIGKILLs a stack component's process group (as recorded by stack:up). */
+function killComponent(name: string): void {
+  const pid = readPid(cfg, name);
+  assert.ok(pid, `${name} is running`);
+  process.kill(-pid, 'SIGKILL');
+}
+
+/** stack:up is idempotent: it restarts exactly the components that are down, on the same data. */
+function restartStack(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/stack/up.ts'], {
+    cwd: repoRoot,
+    stdio: 'ignore',
+    timeout: 180_000,
+  });
+}
+
+const slowWeb = () => {
+  const s = loadScenario('web-app-stack');
+  for (const svc of s.spec.services) svc.podAnnotations = { 'kubeproof.dev/ready-delay': '4s' };
+  return s;
+};
+
+describe('fault injection: servers', () => {
+  it(
+    'finishes the run when the Temporal server is killed and restarted on the same database mid-run',
+    { timeout: 300_000 },
+    async () => {
+      const taskQueue = uniqueTaskQueue('fault-temporal');
+      let worker = startWorkerProcess(taskQueue);
+      const { client, close } = await temporalClient();
+      try {
+        const handle = await startValidation(client, {
+          scenario: slowWeb(),
+          clusterName: 'local-kwok',
+          ai: 'off',
+          taskQueue,
+          skipBaseline: true,
+        });
+        await untilActivityRunning(handle, 'deployService');
+        killComponent('temporal');
+        await sleep(1000);
+        restartStack();
+        // The worker reconnects by itself; one that gave up is replaced, as a supervisor would.
+        if (worker.exitCode !== null) worker = startWorkerProcess(taskQueue);
+        const { client: fresh, close: closeFresh } = await temporalClient();
+        try {
+          const outcome = await outcomeOf(fresh.workflow.getHandle(handle.workflowId));
+          assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+          const left = await leftovers(handle.workflowId);
+          assert.deepEqual(left, []);
+          recordReliability({
+            case: 'Temporal dev server killed and restarted mid-run',
+            injected:
+              'SIGKILL of the temporal process group during deploy; stack:up restarts it on the same SQLite file',
+            outcome: `completed, verdict ${outcome.result.verdict}, cleanup verified`,
+            leftovers: left.length,
+            command: 'npm run test:faults -- --test-name-pattern="Temporal server is killed"',
+          });
+        } finally {
+          await closeFresh();
+        }
+      } finally {
+        await killHard(worker);
+        await close().catch(() => undefined);
+      }
+    },
+  );
+
+  it('finishes the run when the kube-apiserver is killed and restarted mid-deploy', { timeout: 300_000 }, async () => {
+    const taskQueue = uniqueTaskQueue('fault-apiserver');
+    const worker = startWorkerProcess(taskQueue);
+    const { client, close } = await temporalClient();
+    try {
+      const handle = await startValidation(client, {
+        scenario: slowWeb(),
+        clusterName: 'local-kwok',
+        ai: 'off',
+        taskQueue,
+        skipBaseline: true,
+      });
+      await untilActivityRunning(handle, 'deployService');
+      killComponent('kube-apiserver');
+      await sleep(2000);
+      restartStack();
+      const outcome = await outcomeOf(handle);
+      assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+      const left = await leftovers(handle.workflowId);
+      assert.deepEqual(left, []);
+      recordReliability({
+        case: 'kube-apiserver killed and restarted mid-deploy',
+        injected: 'SIGKILL of kube-apiserver while services deploy; stack:up restarts it',
+        outcome: `completed, verdict ${outcome.result.verdict}${outcome.result.failure ? ` (${outcome.result.failure.type})` : ''}, cleanup verified`,
+        leftovers: left.length,
+        command: 'npm run test:faults -- --test-name-pattern="kube-apiserver is killed"',
+      });
+    } finally {
+      await killHard(worker);
+      await close();
+    }
+  });
+
+  it(
+    'cleans up a namespace whose create was in flight on a frozen API server when the run was cancelled',
+    { timeout: 300_000 },
+    async () => {
+      const taskQueue = uniqueTaskQueue('fault-freeze');
+      const worker = startWorkerProcess(taskQueue);
+      const { client, close } = await temporalClient();
+      const apiserver = readPid(cfg, 'kube-apiserver');
+      assert.ok(apiserver);
+      try {
+        // Let the worker finish starting (it reads nothing from the API server until a run needs it).
+        await sleep(4000);
+        process.kill(apiserver, 'SIGSTOP');
+        let handle;
+        try {
+          handle = await startValidation(client, {
+            scenario: slowWeb(),
+            clusterName: 'local-kwok',
+            ai: 'off',
+            taskQueue,
+            skipBaseline: true,
+          });
+          await untilActivityRunning(handle, 'applyNamespace');
+          await sleep(1000);
+          await handle.cancel();
+          await sleep(3000);
+        } finally {
+          process.kill(apiserver, 'SIGCONT');
+        }
+        const outcome = await outcomeOf(handle);
+        assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+        assert.equal(outcome.result.ending, 'cancelled');
+        const left = await leftovers(handle.workflowId);
+        assert.deepEqual(left, [], 'the create that landed after the cancel was cleaned up');
+        recordReliability({
+          case: 'API server frozen during the namespace create, then cancel',
+          injected:
+            'SIGSTOP of kube-apiserver, run started and cancelled while applyNamespace hangs, SIGCONT after 4 s',
+          outcome: `completed as ${outcome.result.ending}, cleanup verified after the create landed`,
+          leftovers: left.length,
+          command: 'npm run test:faults -- --test-name-pattern="frozen API server"',
+        });
+      } finally {
+        process.kill(apiserver, 'SIGCONT');
+        await killHard(worker);
+        await close();
+      }
+    },
+  );
+});
