@@ -1,6 +1,7 @@
 /** Activities that only compute: statistics, grading, regression tests and the AI verdict. */
 import { Context } from '@temporalio/activity';
 import { buildEvidence, judge, parseAiEnv, type AiEnv, type JudgeResult } from '../ai';
+import { AI_DEADLINE_MS } from '../ai/judge';
 import { summarize } from '../baseline';
 import { analyzeSamples } from '../baseline/analysis';
 import type { MetricSamples } from '../baseline/types';
@@ -61,6 +62,9 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       const ctx = Context.current();
       return judge(evidence, {
         mode: input.mode,
+        // Below the activity's start-to-close (src/workflows/activity-options.ts), so a stalled model ends in the
+        // labelled rules fallback rather than an activity timeout.
+        deadlineMs: AI_DEADLINE_MS,
         env: aiEnv,
         configError: aiConfigError,
         heartbeat: () => ctx.heartbeat(),

@@ -89,7 +89,11 @@ export function createClusterActivities(deps: ClusterDeps) {
 
     /** Deletes the run namespace by name and by the run's label, and verifies both are gone. */
     async cleanupRun({ run, cluster, namespace }: RunArgs & { namespace: string }): Promise<CleanupResult> {
-      return kube.deleteRun(clients(cluster), { runKey: run.runId, namespace, workflowId: run.workflowId }, { heartbeat });
+      return kube.deleteRun(
+        clients(cluster),
+        { runKey: run.runId, namespace, workflowId: run.workflowId },
+        { heartbeat },
+      );
     },
   };
 }

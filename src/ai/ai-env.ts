@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { withoutBlanks } from '../config/env';
 import { ErrorType, KubeproofError } from '../errors';
 
-/** `export FOO=` leaves an empty string behind; treat it as unset rather than as an invalid value. */
+/** Blank variables count as unset, by the same rule as every other kubeproof variable (src/config/env.ts). */
 function dropEmpty(env: unknown): unknown {
-  if (env === null || typeof env !== 'object') return env;
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')));
+  return env !== null && typeof env === 'object' ? withoutBlanks(env as Record<string, string | undefined>) : env;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /**
- * AI configuration from the environment, parsed once at worker start-up. It holds the API key, so it is
- * handed to `judge()` inside the worker and never travels through workflow inputs or history.
+ * AI configuration from the environment, parsed once at worker start-up. It holds the API key, so it is handed to
+ * `judge()` inside the worker and never travels through workflow inputs or history. Kept apart from the main
+ * environment schema (src/config/env.ts) on purpose: a bad AI setting fails only the runs that need the AI.
  */
 export const AiEnvSchema = z.preprocess(
   dropEmpty,
@@ -21,7 +22,12 @@ export const AiEnvSchema = z.preprocess(
     KUBEPROOF_AI_MODEL: z.string().default('gpt-4o-mini'),
     HOLMESGPT_URL: httpUrl.optional(),
     /** Milliseconds. Unset: 60 s per OpenAI request, 5 min per HolmesGPT investigation. */
-    KUBEPROOF_AI_TIMEOUT: z.coerce.number().int().positive().optional(),
+    KUBEPROOF_AI_TIMEOUT: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(600_000, { error: 'must be at most 600000 ms (10 minutes); the AI step has an overall deadline of its own' })
+      .optional(),
   }),
 );
 

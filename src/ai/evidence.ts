@@ -143,7 +143,10 @@ export function buildEvidence(input: EvidenceInput): Evidence {
         }
       : null,
     cleanup: input.cleanup
-      ? { deleted: input.cleanup.deleted, left: input.cleanup.left.slice(0, 20).map((o) => cleanClusterText(o, MAX_NAME)) }
+      ? {
+          deleted: input.cleanup.deleted,
+          left: input.cleanup.left.slice(0, 20).map((o) => cleanClusterText(o, MAX_NAME)),
+        }
       : null,
     services: stableSortBy(services, serviceRank),
     latency: input.latency.map((m) => latencyEvidence(m, input.targets)),

@@ -2,8 +2,18 @@ import { z } from 'zod';
 import type { Evidence } from './evidence';
 import type { Prompt } from './prompt';
 import { renderContextInstructions } from './prompt';
-import type { AiProvider, ProviderAnswer } from './provider';
-import { ProviderName, boundRawAnswer, parseVerdictText, providerError } from './provider';
+import type { AiProvider, ProviderAnswer, VerdictRequest } from './provider';
+import {
+  MAX_ANSWER_BYTES,
+  ProviderName,
+  ResponseTooLarge,
+  boundRawAnswer,
+  deadlineMessage,
+  parseVerdictText,
+  providerError,
+  readCappedText,
+  requestSignal,
+} from './provider';
 import { cleanClusterText, cleanModelText } from './sanitize';
 import type { ModelVerdict } from './verdict';
 import { Severity, VerdictLevel } from './verdict';
@@ -65,15 +75,11 @@ export class HolmesGptProvider implements AiProvider {
     this.timeoutMs = config.timeoutMs ?? HOLMESGPT_DEFAULT_TIMEOUT_MS;
   }
 
-  async verdictFor(input: {
-    evidence: Evidence;
-    prompt: Prompt;
-    signal?: AbortSignal | undefined;
-  }): Promise<ProviderAnswer> {
+  async verdictFor(input: VerdictRequest): Promise<ProviderAnswer> {
     const started = performance.now();
     const request = investigateRequest(input.evidence);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
+    const signal = AbortSignal.any([requestSignal(input), timeout].filter((s): s is AbortSignal => s !== undefined));
     const { description, ...rest } = request;
     const sent: Prompt = { system: description, user: JSON.stringify(rest) };
 
@@ -86,9 +92,14 @@ export class HolmesGptProvider implements AiProvider {
         body: JSON.stringify(request),
         signal,
       });
-      body = await response.text();
+      // Read here, under the same signal: the timeout and the deadline cover the body, not only the headers.
+      body = await readCappedText(response);
     } catch (err) {
       if (input.signal?.aborted) throw input.signal.reason ?? err;
+      if (input.deadline?.signal.aborted) {
+        throw providerError(this.name, true, deadlineMessage(input.deadline, 1), { attempts: 1 });
+      }
+      if (err instanceof ResponseTooLarge) throw providerError(this.name, false, err.message, { attempts: 1 });
       if (timeout.aborted) {
         throw providerError(this.name, true, `no answer within ${this.timeoutMs} ms`, { attempts: 1 });
       }
@@ -106,6 +117,16 @@ export class HolmesGptProvider implements AiProvider {
     const analysis = parsed.success ? parsed.data.analysis : undefined;
     if (!analysis) {
       throw providerError(this.name, false, 'the answer has no analysis text', { attempts: 1 });
+    }
+    const bytes = Buffer.byteLength(analysis, 'utf8');
+    if (bytes > MAX_ANSWER_BYTES) {
+      // Not turned into a low-confidence warn like other prose: an answer this size is not an investigation.
+      throw providerError(
+        this.name,
+        false,
+        `the analysis is ${bytes} bytes, more than the ${MAX_ANSWER_BYTES} a verdict needs`,
+        { attempts: 1 },
+      );
     }
     return {
       verdict: verdictFromAnalysis(analysis),

@@ -6,8 +6,8 @@ import type { OpenAiProviderConfig } from './openai-provider';
 import { OpenAiProvider } from './openai-provider';
 import type { Prompt } from './prompt';
 import { renderPrompt } from './prompt';
-import type { AiProvider, ProviderAnswer } from './provider';
-import { ProviderName } from './provider';
+import type { AiProvider, Deadline, ProviderAnswer } from './provider';
+import { ProviderName, deadlineAfter, deadlineMessage, providerError } from './provider';
 import { hardFailureFindings, rulesVerdict } from './rules';
 import { cleanClusterText, scrubLiterals, truncate } from './sanitize';
 import type { ModelVerdict, Provenance, Verdict } from './verdict';
@@ -17,6 +17,12 @@ export const AiMode = { Off: 'off', Auto: 'auto', Required: 'required' } as cons
 export type AiMode = (typeof AiMode)[keyof typeof AiMode];
 
 export const OPENAI_DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Default overall bound for one judge() call's provider work: every request (connect, headers, body), retry and
+ * wait. Below the AI activity's start-to-close (3 minutes) with room for a retry of the activity, so a model that
+ * stalls ends in the labelled rules fallback, not in an activity timeout.
+ */
+export const AI_DEADLINE_MS = 90_000;
 export const NO_PROVIDER_REASON =
   'no AI provider configured (set OPENAI_BASE_URL or OPENAI_API_KEY for an OpenAI-compatible API, or HOLMESGPT_URL)';
 export const MODEL_OVERRIDDEN = 'model verdict overridden by hard evidence';
@@ -39,6 +45,11 @@ export interface JudgeOptions {
   signal?: AbortSignal | undefined;
   /** Default 5000 ms; keep it well under the activity's heartbeatTimeout. */
   heartbeatIntervalMs?: number | undefined;
+  /**
+   * Overall bound for the provider, default AI_DEADLINE_MS; keep it below the activity's start-to-close. When it
+   * passes, 'auto' falls back to the rules saying so and 'required' throws TransientApi.
+   */
+  deadlineMs?: number | undefined;
   openai?: OpenAiTuning | undefined;
 }
 
@@ -121,8 +132,13 @@ export async function judge(evidence: Evidence, options: JudgeOptions): Promise<
 
   let answer: ProviderAnswer;
   const stopHeartbeat = startHeartbeat(options.heartbeat, options.heartbeatIntervalMs ?? 5000);
+  const deadline = deadlineAfter(options.deadlineMs ?? AI_DEADLINE_MS);
   try {
-    answer = await provider.verdictFor({ evidence: safeEvidence, prompt, signal: options.signal });
+    answer = await withinDeadline(
+      provider,
+      provider.verdictFor({ evidence: safeEvidence, prompt, signal: options.signal, deadline }),
+      deadline,
+    );
   } catch (err) {
     if (options.signal?.aborted) throw err;
     const failure = asProviderFailure(provider, err);
@@ -178,6 +194,36 @@ export function enforceHardEvidence(model: ModelVerdict, evidence: Evidence): Mo
     ],
     recommendations: model.recommendations,
   };
+}
+
+/** How long a provider may take, after the deadline fired, to report it itself (with its attempt count). */
+const DEADLINE_GRACE_MS = 1000;
+
+/**
+ * The provider's answer, or a TransientApi failure once the deadline has fired: the provider's own (it sees the
+ * deadline on every request and says how many attempts it made), or, from a provider that ignores the deadline,
+ * a generic one DEADLINE_GRACE_MS later (its late answer is then dropped).
+ */
+function withinDeadline(
+  provider: AiProvider,
+  work: Promise<ProviderAnswer>,
+  deadline: Deadline,
+): Promise<ProviderAnswer> {
+  return new Promise<ProviderAnswer>((resolve, reject) => {
+    let grace: NodeJS.Timeout | undefined;
+    const onDeadline = () => {
+      grace = setTimeout(
+        () => reject(providerError(provider.name, true, deadlineMessage(deadline, 0), { attempts: 0 })),
+        DEADLINE_GRACE_MS,
+      );
+    };
+    if (deadline.signal.aborted) onDeadline();
+    else deadline.signal.addEventListener('abort', onDeadline, { once: true });
+    void work.then(resolve, reject).finally(() => {
+      deadline.signal.removeEventListener('abort', onDeadline);
+      clearTimeout(grace);
+    });
+  });
 }
 
 function startHeartbeat(heartbeat: (() => void) | undefined, intervalMs: number): () => void {

@@ -1,10 +1,19 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { Evidence } from './evidence';
-import type { Prompt } from './prompt';
-import type { AiProvider, ProviderAnswer } from './provider';
-import { ProviderName, boundRawAnswer, parseVerdictText, providerError, sleep } from './provider';
+import type { AiProvider, ProviderAnswer, VerdictRequest } from './provider';
+import {
+  ProviderName,
+  ResponseTooLarge,
+  abortReason,
+  boundRawAnswer,
+  deadlineMessage,
+  parseVerdictText,
+  providerError,
+  readCappedText,
+  requestSignal,
+  sleep,
+} from './provider';
 import { cleanClusterText } from './sanitize';
 import { ModelVerdictSchema } from './verdict';
 
@@ -14,7 +23,10 @@ export interface OpenAiProviderConfig {
   /** Optional: local OpenAI-compatible servers often need none. */
   apiKey?: string | undefined;
   model: string;
-  /** Per request. A model reading 24 KB of evidence answers in seconds; a stuck server should not hold the run. */
+  /**
+   * Per request, connect to the last byte of the body. A model reading 24 KB of evidence answers in seconds; a
+   * stuck server should not hold the run. The overall bound for all attempts is the caller's deadline.
+   */
   timeoutMs: number;
   /** Retries after transient failures (5xx, 429, timeouts, connection errors); 2 means at most 3 requests. */
   maxRetries: number;
@@ -34,6 +46,23 @@ export interface OpenAiProviderConfig {
 const NO_KEY = 'kubeproof-no-api-key';
 
 const responseFormat = zodResponseFormat(ModelVerdictSchema, 'verdict');
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * fetch for the openai client that reads the whole body, at most MAX_RESPONSE_BYTES, before returning. The
+ * client's own timeout stops once headers arrive; reading the body here, inside the client's fetch call, puts
+ * the body under that timeout (and under the request's signal) too, and bounds its size.
+ */
+async function cappedFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  const text = await readCappedText(response);
+  return new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
 
 /**
  * Asks an OpenAI-compatible chat completions endpoint for a verdict.
@@ -55,18 +84,16 @@ export class OpenAiProvider implements AiProvider {
       apiKey: config.apiKey ?? NO_KEY,
       timeout: config.timeoutMs,
       maxRetries: 0,
+      fetch: cappedFetch,
     });
     this.maxInvalidAnswers = config.maxInvalidAnswers ?? 2;
     this.retryBaseMs = config.retryBaseMs ?? 500;
     this.maxRetryWaitMs = config.maxRetryWaitMs ?? 20_000;
   }
 
-  async verdictFor(input: {
-    evidence: Evidence;
-    prompt: Prompt;
-    signal?: AbortSignal | undefined;
-  }): Promise<ProviderAnswer> {
-    const { prompt, signal } = input;
+  async verdictFor(input: VerdictRequest): Promise<ProviderAnswer> {
+    const { prompt, deadline } = input;
+    const signal = requestSignal(input);
     const started = performance.now();
     const conversation: ChatCompletionMessageParam[] = [
       { role: 'system', content: prompt.system },
@@ -77,8 +104,18 @@ export class OpenAiProvider implements AiProvider {
     let attempts = 0;
     let retries = 0;
     let invalidAnswers = 0;
+    /** The caller's cancellation wins; the deadline becomes a transient provider failure (auto falls back). */
+    const stopped = (): Error | undefined => {
+      if (input.signal?.aborted) return abortReason(input.signal);
+      if (deadline?.signal.aborted) {
+        return providerError(this.name, true, deadlineMessage(deadline, attempts), { attempts });
+      }
+      return undefined;
+    };
 
     for (;;) {
+      const before = stopped();
+      if (before !== undefined) throw before;
       attempts++;
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
@@ -87,7 +124,9 @@ export class OpenAiProvider implements AiProvider {
           { signal, maxRetries: 0 },
         );
       } catch (err) {
-        if (err instanceof APIUserAbortError || signal?.aborted) throw signal?.reason ?? err;
+        const stop = stopped();
+        if (stop !== undefined) throw stop;
+        if (err instanceof APIUserAbortError) throw err;
         if (structured && rejectsResponseFormat(err)) {
           structured = false;
           continue;
@@ -95,7 +134,11 @@ export class OpenAiProvider implements AiProvider {
         const failure = describeFailure(err, this.config.timeoutMs);
         if (failure.transient && retries < this.config.maxRetries) {
           retries++;
-          await sleep(this.waitBeforeRetry(retries, err), signal);
+          try {
+            await sleep(this.waitBeforeRetry(retries, err), signal);
+          } catch (aborted) {
+            throw stopped() ?? aborted;
+          }
           continue;
         }
         const suffix = failure.transient ? ` after ${attempts} attempts` : '';
@@ -157,6 +200,9 @@ interface FailureDescription {
 function describeFailure(err: unknown, timeoutMs: number): FailureDescription {
   if (err instanceof APIConnectionTimeoutError) {
     return { transient: true, what: `no answer within ${timeoutMs} ms`, detail: '' };
+  }
+  if (err instanceof APIConnectionError && err.cause instanceof ResponseTooLarge) {
+    return { transient: false, what: err.cause.message, detail: '' };
   }
   if (err instanceof APIConnectionError) {
     const cause = err.cause instanceof Error ? (err.cause.cause ?? err.cause) : undefined;

@@ -178,7 +178,8 @@ function recommendations(evidence: Evidence, verdict: VerdictLevel): string[] {
 function rootCauseRecommendation(step: NonNullable<Evidence['failedStep']>): string {
   const who = step.service ? `${step.service}` : `the "${step.step}" step`;
   const waiting = step.pods.find((p) => p.waitingReason)?.waitingReason;
-  const pods = step.pods.length > 0 ? ` (${step.pods.filter((p) => p.ready).length}/${step.pods.length} pods ready)` : '';
+  const pods =
+    step.pods.length > 0 ? ` (${step.pods.filter((p) => p.ready).length}/${step.pods.length} pods ready)` : '';
   switch (step.type) {
     case 'Unschedulable':
       return `${who} could not be scheduled${pods}: ${waiting ?? step.reason}. Lower its resource requests or add node capacity, then re-run.`;

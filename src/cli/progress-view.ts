@@ -29,16 +29,19 @@ export function progressChanges(prev: Progress | undefined, next: Progress): str
     lines.push(`[${s.name}] ${took}${s.error ? `: ${oneLine(s.error)}` : ''}`);
   }
   const alreadyFinished = next.steps.some((s) => s.name === next.step);
-  if (prev?.step !== next.step && !alreadyFinished) lines.push(`[${next.step}] ${stepNotes[next.step] ?? 'started'}`);
+  if (prev?.step !== next.step && !alreadyFinished)
+    lines.push(`[${next.step}] ${stepNotes[next.step] ?? 'step started'}`);
   return lines;
 }
 
-function stepLine(step: Progress['step'], skipped: readonly StepName[]): string {
-  const current = STEP_ORDER.indexOf(step as StepName);
-  if (current < 0) return `${step}: ${stepNotes[step] ?? ''}`.trimEnd();
+function stepLine(p: Progress, skipped: readonly StepName[]): string {
+  // Preflight is shown only in runs that have one.
+  const order = STEP_ORDER.filter((s) => s !== 'preflight' || p.step === s || p.steps.some((r) => r.name === s));
+  const current = order.indexOf(p.step as StepName);
+  if (current < 0) return `${p.step}: ${stepNotes[p.step] ?? ''}`.trimEnd();
   const mark = (name: StepName, i: number) =>
     skipped.includes(name) ? '-' : i < current ? 'x' : i === current ? '>' : ' ';
-  return STEP_ORDER.map((name, i) => `[${mark(name, i)}] ${name}`).join('  ');
+  return order.map((name, i) => `[${mark(name, i)}] ${name}`).join('  ');
 }
 
 export interface BlockOptions {
@@ -55,7 +58,7 @@ export function progressBlock(title: string, p: Progress, opts: BlockOptions = {
   const elapsed = Math.max(p.elapsedMs, (opts.now ?? Date.now()) - p.startedAt);
   return [
     `${title}  ${humanDuration(elapsed)}`,
-    `  ${stepLine(p.step, opts.skipped ?? [])}`,
+    `  ${stepLine(p, opts.skipped ?? [])}`,
     ...(p.namespace ? [`  namespace ${p.namespace}`] : []),
     ...services.map(([name, state]) => `    ${name.padEnd(width)}  ${state}`),
   ];

@@ -6,17 +6,31 @@ import {
   ledgerStateQuery,
   recordBaselineUpdate,
 } from '../workflows/baseline-ledger';
-import {
-  LEDGER_TASK_QUEUE,
-  type LedgerAck,
-  type LedgerEntry,
-  type LedgerState,
-  ledgerWorkflowId,
-} from '../run/ledger';
+import { LEDGER_TASK_QUEUE, type LedgerAck, type LedgerEntry, type LedgerState, ledgerWorkflowId } from '../run/ledger';
 
 export interface LedgerRef {
   cluster: string;
   scenario: string;
+}
+
+/**
+ * What `baseline` commands take: a scenario name (on `clusterName`), or a ledger's workflow id
+ * (`kubeproof-ledger/<cluster>/<scenario>`, as the Web UI lists it), which names its own cluster.
+ */
+export function ledgerRefOf(typed: string, clusterName: string): LedgerRef {
+  const [, cluster, scenario, ...rest] = typed.split('/');
+  if (cluster && scenario && rest.length === 0 && ledgerWorkflowId(cluster, scenario) === typed) {
+    return { cluster, scenario };
+  }
+  return { cluster: clusterName, scenario: typed };
+}
+
+/**
+ * The ledger entry a run reference means: its Temporal run id (as `baseline export` prints it) or its workflow id
+ * (as `kubeproof run` and `kubeproof list` print it; the newest entry when a workflow id ran more than once).
+ */
+export function findLedgerEntry(state: LedgerState, run: string): LedgerEntry | undefined {
+  return state.entries.findLast((e) => e.runId === run) ?? state.entries.findLast((e) => e.workflowId === run);
 }
 
 /** Appends an entry, starting the ledger if this (cluster, scenario) has none yet. */

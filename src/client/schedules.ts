@@ -3,7 +3,13 @@
  * Overlap policy SKIP by default: while one scheduled run is measuring the cluster, the next is skipped
  * rather than measuring at the same time.
  */
-import { type Client, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleDescription,
+  type ScheduleSummary,
+} from '@temporalio/client';
 import type { Scenario } from '../scenarios/schema';
 import { SearchAttr } from '../search-attributes';
 import type { validateScenario } from '../workflows';
@@ -21,8 +27,6 @@ export interface CreateSchedule {
   name: string;
   scenario: Scenario;
   clusterName: string;
-  kubeconfig?: string | undefined;
-  context?: string | undefined;
   cron: string;
   taskQueue: string;
   ai: AiMode;
@@ -36,6 +40,38 @@ export interface CreateSchedule {
 }
 
 export const scheduleId = (clusterName: string, name: string): string => `kubeproof-${clusterName}-${name}`;
+
+/**
+ * What a schedule typed on the command line may mean, in the order tried: the id itself, as `schedule list` and
+ * `schedule create` print it (`kubeproof-local-nightly`), then the name given to `schedule create` on this
+ * cluster (`nightly` → `kubeproof-<cluster>-nightly`). Ids are tried first because they name their cluster.
+ */
+export function scheduleIdCandidates(typed: string, clusterName: string): string[] {
+  const byName = scheduleId(clusterName, typed);
+  return typed.startsWith('kubeproof-') ? [typed, byName] : [byName];
+}
+
+/** The id of the first candidate that exists (see `scheduleIdCandidates`), or undefined when none does. */
+export async function resolveScheduleId(
+  client: Client,
+  typed: string,
+  clusterName: string,
+): Promise<string | undefined> {
+  for (const id of scheduleIdCandidates(typed, clusterName)) {
+    try {
+      await client.schedule.getHandle(id).describe();
+      return id;
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** kubeproof's schedules with this short name on other clusters (ids ending in `-<name>`), for a "did you mean". */
+export async function schedulesNamed(client: Client, name: string): Promise<string[]> {
+  return (await listSchedules(client)).map((s) => s.scheduleId).filter((id) => id.endsWith(`-${name}`));
+}
 
 export async function createSchedule(client: Client, req: CreateSchedule): Promise<string> {
   const id = scheduleId(req.clusterName, req.name);

@@ -37,10 +37,7 @@ export function validationWorkflowId(cluster: string, scenario: string, at = new
 
 /** The workflow input for a parsed scenario: the plan (dependency waves) is computed here, at the edge. */
 export function validationInput(
-  opts: Pick<
-    StartValidation,
-    'scenario' | 'clusterName' | 'ai' | 'samples' | 'skipBaseline'
-  >,
+  opts: Pick<StartValidation, 'scenario' | 'clusterName' | 'ai' | 'samples' | 'skipBaseline'>,
 ): ValidateInput {
   return {
     scenario: opts.scenario,
@@ -97,9 +94,12 @@ export async function outcomeOf(handle: WorkflowHandle): Promise<Outcome> {
         const result = cause.details?.[0] as ValidationResult | undefined;
         return { ok: false, ...(result ? { result } : {}), message: cause.message, type: cause.type ?? 'Error' };
       }
-      if (cause instanceof TerminatedFailure) return { ok: false, message: cause.message || 'terminated', type: 'Terminated' };
-      if (cause instanceof TimeoutFailure) return { ok: false, message: 'the run timed out on the server', type: 'TimedOut' };
-      if (cause instanceof CancelledFailure) return { ok: false, message: 'cancelled before any record was kept', type: 'Cancelled' };
+      if (cause instanceof TerminatedFailure)
+        return { ok: false, message: cause.message || 'terminated', type: 'Terminated' };
+      if (cause instanceof TimeoutFailure)
+        return { ok: false, message: 'the run timed out on the server', type: 'TimedOut' };
+      if (cause instanceof CancelledFailure)
+        return { ok: false, message: 'cancelled before any record was kept', type: 'Cancelled' };
       return { ok: false, message: cause?.message ?? error.message, type: cause?.name ?? 'Failed' };
     }
     throw error;

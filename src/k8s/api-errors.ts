@@ -36,7 +36,7 @@ export function classify(error: unknown, doing: string): KubeproofError {
   if (status === 401 || status === 403) {
     return new KubeproofError(
       ErrorType.Forbidden,
-      `${message} — the kubeconfig's user lacks permission; kubeproof needs to manage namespaces, deployments, services and read pods, events and endpointslices`,
+      `${message} — the kubeconfig's user lacks permission; kubeproof needs to manage namespaces, deployments, services and configmaps, and read pods, replicasets, events and endpointslices (see deploy/ for the exact role)`,
       { status },
     );
   }

@@ -2,6 +2,7 @@
 import * as k8s from '@kubernetes/client-node';
 import type { DependencyCondition, ServiceSpec } from '../scenarios/schema';
 import { call, classify, isNotFound } from './api-errors';
+import { endpointCounts } from './attribution';
 import type { KubeClients } from './client';
 import { PodTracker, type TrackedPod } from './pod-tracker';
 import { ErrorType, KubeproofError } from '../errors';
@@ -117,15 +118,8 @@ export async function readyEndpoints(
       labelSelector: `kubernetes.io/service-name=${service}`,
     }),
   );
-  let ready = 0;
-  let notReady = 0;
-  for (const slice of slices.items) {
-    for (const endpoint of slice.endpoints ?? []) {
-      if (endpoint.conditions?.ready === false) notReady++;
-      else ready++;
-    }
-  }
-  return { ready, notReady };
+  // Each endpoint once, however many slices list it (src/k8s/attribution.ts).
+  return endpointCounts(slices.items, service);
 }
 
 export async function awaitService(

@@ -1,21 +1,23 @@
 /**
  * The health step's checks, per service: replicas ready vs desired, EndpointSlices, restarts, warning events,
  * readiness probe, resource usage (metrics.k8s.io when served, otherwise reported unavailable, never invented),
- * and an optional HTTP probe of a user-supplied URL.
+ * and an optional HTTP probe of a user-supplied URL. Objects are attributed to services by label
+ * (attribution.ts), never by name prefix.
  */
 import * as k8s from '@kubernetes/client-node';
 import { parseQuantity } from '../scenarios/quantity';
 import type { ServiceSpec } from '../scenarios/schema';
 import { call, isNotFound } from './api-errors';
 import type { KubeClients } from './client';
-import { readyEndpoints } from './deploy';
-import { type RunIdentity, namespaceName, serviceSelector } from './render';
-import type { HealthReport, HttpProbeResult, ResourceUsage, ServiceHealth, WarningEvent } from './types';
+import { SERVICE_NAME_LABEL, endpointCounts, eventsAbout, ofService, ownedObjectKeys } from './attribution';
+import type { ProbeOptions } from './probe';
+import { probeUrl } from './probe';
+import { type RunIdentity, namespaceName, runSelector } from './render';
+import type { HealthReport, ResourceUsage, ServiceHealth, WarningEvent } from './types';
 
-export interface HealthOptions {
-  /** When true, probe URLs must point at loopback (the local stack's rule). */
-  probeLoopbackOnly?: boolean;
-  probeTimeoutMs?: number;
+export { probeUrl } from './probe';
+
+export interface HealthOptions extends ProbeOptions {
   /** Called before each service is checked (activity heartbeats). */
   onService?: (() => void) | undefined;
 }
@@ -42,18 +44,11 @@ async function metricsServed(clients: KubeClients, namespace: string): Promise<b
   }
 }
 
-async function usage(
-  clients: KubeClients,
-  namespace: string,
-  service: string,
-  served: boolean,
-): Promise<ResourceUsage> {
-  if (!served) return { available: false, reason: 'metrics.k8s.io is not served by this cluster (no metrics-server)' };
-  const metrics = new k8s.Metrics(clients.config);
-  const pods = await metrics.getPodMetrics(namespace);
+/** Usage summed over the pods in `podNames` (the service's pods, found by label). */
+export function usageOf(metrics: readonly k8s.PodMetric[], podNames: ReadonlySet<string>): ResourceUsage {
   let cpu = 0;
   let memory = 0;
-  for (const pod of pods.items.filter((p) => p.metadata.name.startsWith(`${service}-`))) {
+  for (const pod of metrics.filter((p) => podNames.has(p.metadata.name))) {
     for (const c of pod.containers) {
       cpu += (parseQuantity(c.usage.cpu) ?? 0) * 1000;
       memory += parseQuantity(c.usage.memory) ?? 0;
@@ -62,22 +57,12 @@ async function usage(
   return { available: true, cpuMillicores: Math.round(cpu), memoryBytes: memory };
 }
 
-export async function probeUrl(url: string, opts: HealthOptions = {}): Promise<HttpProbeResult> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (opts.probeLoopbackOnly && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
-    return {
-      url,
-      ok: false,
-      error: `refused: ${host} is not a loopback address (the local stack only probes loopback)`,
-    };
-  }
-  const started = Date.now();
+async function podMetrics(clients: KubeClients, namespace: string, served: boolean): Promise<k8s.PodMetric[] | string> {
+  if (!served) return 'metrics.k8s.io is not served by this cluster (no metrics-server)';
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(opts.probeTimeoutMs ?? 5000), redirect: 'manual' });
-    await res.arrayBuffer();
-    return { url, ok: res.status < 400, status: res.status, latencyMs: Date.now() - started };
+    return (await new k8s.Metrics(clients.config).getPodMetrics(namespace)).items;
   } catch (error) {
-    return { url, ok: false, latencyMs: Date.now() - started, error: (error as Error).message };
+    return `metrics query failed: ${(error as Error).message}`;
   }
 }
 
@@ -88,25 +73,39 @@ export async function checkHealth(
   opts: HealthOptions = {},
 ): Promise<HealthReport> {
   const namespace = namespaceName(run);
+  const selector = runSelector(run.runId);
   const served = await metricsServed(clients, namespace).catch(() => false);
+  // Listed once per namespace and attributed per service by label.
   const events = await call(`listing warning events in ${namespace}`, () =>
     clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
   );
+  const allPods = await call(`listing pods in ${namespace}`, () =>
+    clients.core.listNamespacedPod({ namespace, labelSelector: selector }),
+  );
+  const replicaSets = await call(`listing ReplicaSets in ${namespace}`, () =>
+    clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }),
+  );
+  const kubeServices = await call(`listing Services in ${namespace}`, () =>
+    clients.core.listNamespacedService({ namespace, labelSelector: selector }),
+  );
+  const slices = services.some((s) => s.ports.length > 0)
+    ? await call(`listing EndpointSlices in ${namespace}`, () =>
+        clients.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: SERVICE_NAME_LABEL }),
+      )
+    : { items: [] };
+  const metrics = await podMetrics(clients, namespace, served);
   const results: ServiceHealth[] = [];
   for (const svc of services) {
     opts.onService?.();
     const deployment = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
       clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
     );
-    const pods = await call(`listing pods of ${svc.name}`, () =>
-      clients.core.listNamespacedPod({ namespace, labelSelector: serviceSelector(run.runId, svc.name) }),
+    const pods = { items: ofService(allPods.items, svc.name) };
+    const owned = ownedObjectKeys(
+      { deployments: [deployment], replicaSets: replicaSets.items, pods: pods.items, services: kubeServices.items },
+      svc.name,
     );
-    const podNames = new Set(pods.items.map((p) => p.metadata?.name));
-    const belongs = (e: k8s.CoreV1Event) =>
-      podNames.has(e.involvedObject.name) ||
-      e.involvedObject.name === svc.name ||
-      (e.involvedObject.kind === 'ReplicaSet' && e.involvedObject.name?.startsWith(`${svc.name}-`));
-    const warningEvents: WarningEvent[] = events.items.filter(belongs).map((e) => ({
+    const warningEvents: WarningEvent[] = eventsAbout(events.items, owned).map((e) => ({
       object: `${e.involvedObject.kind}/${e.involvedObject.name}`,
       reason: e.reason ?? '',
       message: e.message ?? '',
@@ -118,8 +117,7 @@ export async function checkHealth(
       (sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((s, c) => s + c.restartCount, 0),
       0,
     );
-    const endpoints =
-      svc.ports.length > 0 ? await readyEndpoints(clients, namespace, svc.name) : { ready: 0, notReady: 0 };
+    const endpoints = svc.ports.length > 0 ? endpointCounts(slices.items, svc.name) : { ready: 0, notReady: 0 };
     const problems: string[] = [];
     if (ready < desired) {
       const waiting = pods.items
@@ -144,12 +142,10 @@ export async function checkHealth(
       restarts,
       readinessProbeConfigured: Boolean(deployment.spec?.template.spec?.containers.some((c) => c.readinessProbe)),
       warningEvents,
-      resourceUsage: await usage(clients, namespace, svc.name, served).catch(
-        (error: unknown): ResourceUsage => ({
-          available: false,
-          reason: `metrics query failed: ${(error as Error).message}`,
-        }),
-      ),
+      resourceUsage:
+        typeof metrics === 'string'
+          ? { available: false, reason: metrics }
+          : usageOf(metrics, new Set(pods.items.map((p) => p.metadata?.name ?? ''))),
       ...(probe ? { probe } : {}),
       problems,
       healthy: problems.length === 0,

@@ -23,10 +23,27 @@ export interface MeasureOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Creation → Ready for every pod that became ready during deploy. */
+/**
+ * `to - from` in ms, or undefined when that cannot be a real duration (negative, NaN, infinite). Timestamps seen
+ * after a watch reconnect come from the server, with one-second resolution and its own clock, and can land
+ * before a local-clock one; such a sample is dropped rather than let through (a negative latency would fail the
+ * baseline's sample checks) or clamped to 0 (which would invent a fast pod).
+ */
+export function durationSample(from: number, to: number): number | undefined {
+  const ms = to - from;
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+/**
+ * Creation → Ready for every pod that became ready during deploy. Pods never ready count as failures; a pod
+ * whose timeline cannot be right (Ready before created) is neither a sample nor a failure.
+ */
 export function podReadySamples(pods: PodTimeline[]): MetricSamples {
-  const samples = pods.filter((p) => p.readyAt !== undefined).map((p) => p.readyAt! - p.createdAt);
-  return { metric: Metric.PodReady, samples, failures: pods.length - samples.length };
+  const ready = pods.filter((p) => p.readyAt !== undefined);
+  const samples = ready
+    .map((p) => durationSample(p.createdAt, p.readyAt!))
+    .filter((ms): ms is number => ms !== undefined);
+  return { metric: Metric.PodReady, samples, failures: pods.length - ready.length };
 }
 
 export async function measureApiRoundTrips(
@@ -74,7 +91,10 @@ export async function measureScaleOut(
         { timeoutMs: opts.sampleTimeoutMs, signal: opts.signal, onTick: opts.heartbeat, pollMs: 250 },
       );
       if (readyAt === undefined) failures++;
-      else samples.push(readyAt - started);
+      else {
+        const sample = durationSample(started, readyAt);
+        if (sample !== undefined) samples.push(sample);
+      }
       await scale(svc.replicas);
       await tracker.until((pods) => (pods.filter((p) => !p.terminating).length <= svc.replicas ? true : undefined), {
         timeoutMs: opts.sampleTimeoutMs,

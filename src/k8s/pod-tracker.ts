@@ -2,7 +2,9 @@
  * Follows the pods of one selector with a watch and records when each pod was created, scheduled, running and
  * ready. Kubernetes timestamps have one-second resolution, so transitions seen live on the watch are stamped
  * with the local clock in milliseconds; transitions that happened before the watch started fall back to the
- * server's timestamps, never earlier than `notBefore` (the moment the objects were applied).
+ * server's timestamps, never earlier than `notBefore` (the moment the objects were applied). The same holds
+ * after a watch reconnect: transitions found by the re-list are stamped with server time. Each timeline is kept
+ * monotonic (created ≤ scheduled ≤ running ≤ ready), whichever clock each stamp came from.
  */
 import type * as k8s from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +21,24 @@ export interface TrackedPod extends PodTimeline {
 
 const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
 
+/**
+ * The latest of the stamps a pod reached before `stage`: created, then scheduled, then running. A later stage
+ * is never stamped earlier than that, so mixing the local clock (live watch) with server time (a re-list, one
+ * second resolution) cannot yield a pod Ready before it was created.
+ */
+export function earliestFor(
+  timeline: Pick<PodTimeline, 'createdAt' | 'scheduledAt' | 'runningAt'>,
+  stage: 'scheduledAt' | 'runningAt' | 'readyAt',
+): number {
+  const before =
+    stage === 'scheduledAt'
+      ? [timeline.createdAt]
+      : stage === 'runningAt'
+        ? [timeline.createdAt, timeline.scheduledAt]
+        : [timeline.createdAt, timeline.scheduledAt, timeline.runningAt];
+  return Math.max(...before.filter((t): t is number => t !== undefined));
+}
+
 function condition(pod: k8s.V1Pod, type: string): k8s.V1PodCondition | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
 }
@@ -29,6 +49,8 @@ export class PodTracker {
   private abort: AbortController | undefined;
   private stopped = false;
   private live = false;
+  /** Set once the first list has been read: later lists are re-lists after a watch reconnect. */
+  private listedOnce = false;
 
   private constructor(
     private readonly clients: KubeClients,
@@ -98,6 +120,7 @@ export class PodTracker {
       this.observe(pod);
     }
     for (const [uid, pod] of this.pods) if (!seen.has(uid)) pod.terminating = true;
+    this.listedOnce = true;
     this.notify();
     if (this.stopped) return;
     this.abort = await this.clients.watch.watch(
@@ -137,8 +160,11 @@ export class PodTracker {
     const uid = pod.metadata?.uid;
     if (!uid) return;
     const now = Date.now();
-    // Live transitions get the local clock; ones that predate the watch get server time, clamped to notBefore.
-    const at = (server: Date | string | undefined) => (this.live ? now : Math.max(this.notBefore, ms(server) ?? now));
+    // Live transitions get the local clock; ones that predate the watch get server time, clamped to notBefore. A
+    // pod already followed whose transition a re-list reveals keeps the local clock: it happened during the gap,
+    // and `now` (at most the gap late) is closer than a server stamp from another clock at one-second resolution.
+    const local = this.live || (this.listedOnce && this.pods.has(uid));
+    const at = (server: Date | string | undefined) => (local ? now : Math.max(this.notBefore, ms(server) ?? now));
     let tracked = this.pods.get(uid);
     if (!tracked) {
       tracked = {
@@ -154,14 +180,16 @@ export class PodTracker {
     }
     const scheduled = condition(pod, 'PodScheduled');
     if (tracked.scheduledAt === undefined && (pod.spec?.nodeName || scheduled?.status === 'True')) {
-      tracked.scheduledAt = at(scheduled?.lastTransitionTime);
+      tracked.scheduledAt = Math.max(at(scheduled?.lastTransitionTime), earliestFor(tracked, 'scheduledAt'));
     }
     if (pod.spec?.nodeName) tracked.node = pod.spec.nodeName;
     if (tracked.runningAt === undefined && pod.status?.phase === 'Running') {
-      tracked.runningAt = at(pod.status.startTime);
+      tracked.runningAt = Math.max(at(pod.status.startTime), earliestFor(tracked, 'runningAt'));
     }
     const ready = condition(pod, 'Ready');
-    if (tracked.readyAt === undefined && ready?.status === 'True') tracked.readyAt = at(ready.lastTransitionTime);
+    if (tracked.readyAt === undefined && ready?.status === 'True') {
+      tracked.readyAt = Math.max(at(ready.lastTransitionTime), earliestFor(tracked, 'readyAt'));
+    }
     tracked.phase = pod.status?.phase ?? 'Pending';
     tracked.terminating = pod.metadata?.deletionTimestamp !== undefined;
     const statuses = pod.status?.containerStatuses ?? [];

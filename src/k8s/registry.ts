@@ -29,4 +29,3 @@ export function registryOf(clusters: Record<string, ClusterRef>): ClusterRegistr
     },
   };
 }
-

@@ -1,22 +1,49 @@
-/** Worker configuration, read once from the environment and validated; defaults live in the schema. */
-import { z } from 'zod';
+/**
+ * A worker's configuration: the environment parsed once by the one schema (src/config/env.ts), the command's flags
+ * on top, and the clusters it serves (src/config/clusters.ts). The `kubeproof worker` process, `kubeproof dev` and
+ * `run --embedded-worker` all build it here, so they read the same values the same way.
+ */
+import type { ActivityDeps } from '../activities';
+import { loadClusterRegistry, type RegistryOptions } from '../config/clusters';
+import { parseEnv, resolveSettings, type Settings, type SettingsFlags } from '../config/env';
+import type { ClusterRegistry } from '../k8s/registry';
 
-export const WorkerEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  KUBEPROOF_TASK_QUEUE: z.string().min(1).default('kubeproof'),
-  KUBECONFIG: z.string().optional(),
-  KUBEPROOF_CONTEXT: z.string().optional(),
-  /** Set by the local stack: health probes may only target loopback. */
-  KUBEPROOF_PROBE_LOOPBACK_ONLY: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
-});
-export type WorkerEnv = z.output<typeof WorkerEnvSchema>;
+export interface WorkerConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** The clusters this worker serves; runs name one of them. */
+  clusters: ClusterRegistry;
+  /** Health probes may only target loopback (the local stack's simulated pods have fake IPs). */
+  probeLoopbackOnly: boolean;
+  /**
+   * The environment the AI settings are read from (src/ai/ai-env.ts, parsed by the analysis activities): the
+   * API key stays in the worker and never travels in workflow inputs.
+   */
+  env: NodeJS.ProcessEnv;
+}
 
-export function parseWorkerEnv(env: NodeJS.ProcessEnv): WorkerEnv {
-  const parsed = WorkerEnvSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`invalid worker environment:\n${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+/** A worker's configuration from settings already resolved (the CLI's own, for the embedded worker). */
+export function workerConfig(settings: Settings, env: NodeJS.ProcessEnv, opts: RegistryOptions = {}): WorkerConfig {
+  return {
+    address: settings.address,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    clusters: loadClusterRegistry(settings, opts),
+    probeLoopbackOnly: settings.probeLoopbackOnly,
+    env,
+  };
+}
+
+/**
+ * Parses the environment (once) and applies the flags. Throws KubeproofError InvalidConfiguration for a bad
+ * variable or clusters file.
+ */
+export function resolveWorkerConfig(env: NodeJS.ProcessEnv = process.env, flags: SettingsFlags = {}): WorkerConfig {
+  return workerConfig(resolveSettings(parseEnv(env), flags), env);
+}
+
+/** What `createWorker` takes as `deps` (it adds the Temporal client itself). */
+export function workerDeps(cfg: WorkerConfig): ActivityDeps {
+  return { clusters: cfg.clusters, probeLoopbackOnly: cfg.probeLoopbackOnly, env: cfg.env };
 }

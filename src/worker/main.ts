@@ -2,27 +2,19 @@
  * The worker process: polls the kubeproof task queue and runs workflows and activities.
  * SIGINT/SIGTERM shut it down gracefully (running activities get the grace time, then are cancelled).
  */
-import { registryOf } from '../k8s/registry';
 import { createWorker } from './create-worker';
-import { parseWorkerEnv } from './config';
+import { resolveWorkerConfig, workerDeps, type WorkerConfig } from './config';
 
-export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const cfg = parseWorkerEnv(env);
+export async function runWorker(cfg: WorkerConfig = resolveWorkerConfig(process.env)): Promise<void> {
   const { worker, close } = await createWorker({
-    address: cfg.TEMPORAL_ADDRESS,
-    namespace: cfg.TEMPORAL_NAMESPACE,
-    taskQueue: cfg.KUBEPROOF_TASK_QUEUE,
-    deps: {
-      clusters: registryOf({
-        [env.KUBEPROOF_CLUSTER_NAME || "local"]: { kubeconfig: cfg.KUBECONFIG, context: cfg.KUBEPROOF_CONTEXT },
-      }),
-      probeLoopbackOnly: cfg.KUBEPROOF_PROBE_LOOPBACK_ONLY,
-      env,
-    },
+    address: cfg.address,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    deps: workerDeps(cfg),
   });
   // The SDK installs SIGINT/SIGTERM handlers that call worker.shutdown(); run() resolves once drained.
   console.error(
-    `kubeproof worker polling task queue "${cfg.KUBEPROOF_TASK_QUEUE}" on ${cfg.TEMPORAL_ADDRESS} (${cfg.TEMPORAL_NAMESPACE})`,
+    `kubeproof worker polling task queue "${cfg.taskQueue}" on ${cfg.address} (${cfg.namespace}), serving clusters: ${cfg.clusters.names().join(', ')}`,
   );
   try {
     await worker.run();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { outcomeOf, startValidation } from '../../src/client/validation';
+import type { ServiceHealth } from '../../src/k8s/types';
 import { loadScenario } from '../../src/scenarios';
 import type { Scenario } from '../../src/scenarios/schema';
 import { type OpenAiServer, startOpenAiServer } from '../fixtures/openai-server';
@@ -109,7 +110,9 @@ describe('fault injection: SIGKILL of the worker', () => {
         assert.equal(byName, 0, 'the run namespace is gone by name too');
         if (c.expect === 'pass') {
           for (const svc of scenario.spec.services) {
-            const report = outcome.result.health?.services.find((s) => s.service === svc.name);
+            const report: ServiceHealth | undefined = outcome.result.health?.services.find(
+              (s) => s.service === svc.name,
+            );
             assert.equal(report?.readyReplicas, svc.replicas, `${svc.name}: exactly its replicas, no duplicates`);
           }
         }

@@ -11,6 +11,18 @@ import { ledgerWorkflowId } from '../../src/run/ledger';
 import { assertExit, assertNoStackTrace, kubeproof } from '../helpers/cli';
 import { temporalClient } from '../helpers/worker';
 
+/** The test's own schedule, removed even when an assertion failed before `schedule delete` ran. */
+async function deleteIfPresent(scheduleId: string): Promise<void> {
+  const { client, close } = await temporalClient();
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  } finally {
+    await close();
+  }
+}
+
 describe('ids printed by the CLI', () => {
   it('are accepted by `schedule describe` and `schedule delete`, as are short names', async () => {
     const cluster = `ids-${randomUUID().slice(0, 8)}`;
@@ -49,14 +61,7 @@ describe('ids printed by the CLI', () => {
       assertExit(gone, 2);
       assert.match(gone.stderr, /no schedule/);
     } finally {
-      const { client, close } = await temporalClient();
-      try {
-        await client.schedule.getHandle(scheduleId).delete();
-      } catch (error) {
-        if (!(error instanceof ScheduleNotFoundError)) throw error;
-      } finally {
-        await close();
-      }
+      await deleteIfPresent(scheduleId);
     }
   });
 

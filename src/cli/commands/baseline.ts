@@ -1,9 +1,10 @@
 /** `kubeproof baseline show|ack|export`: a cluster's baseline history (its ledger) for one scenario. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { acknowledgeRegression, readLedger } from '../../client/ledger';
+import { acknowledgeRegression, findLedgerEntry, ledgerRefOf, readLedger, type LedgerRef } from '../../client/ledger';
 import type { LedgerState } from '../../run/ledger';
 import { ExitCode, usageError } from '../exit';
+import type { CliConfig } from '../config';
 import { JsonFlag, commandConfig, out, printJson } from '../output';
 import { withTemporal } from '../temporal';
 
@@ -24,6 +25,22 @@ const ExportFlags = z.object({
   clusterName: z.string().min(1).optional(),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+/**
+ * The ledger a command means: a scenario on the configured cluster, or a ledger id that names its own cluster
+ * (then an explicit --cluster-name must agree with it).
+ */
+function ledgerOf(typed: string, cfg: CliConfig, clusterFlag: string | undefined): LedgerRef {
+  const ref = ledgerRefOf(typed, cfg.clusterName);
+  if (clusterFlag && clusterFlag !== ref.cluster) {
+    throw usageError(
+      `${typed} is the ledger of cluster ${ref.cluster}, but --cluster-name says ${clusterFlag}; drop one`,
+    );
+  }
+  return ref;
+}
+
+const scenarioArgument = 'scenario name, or a ledger id (kubeproof-ledger/<cluster>/<scenario>)';
 
 const ms = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)}ms`);
 
@@ -47,63 +64,68 @@ export function registerBaseline(program: Command): void {
   const baseline = program.command('baseline').description("a cluster's baseline history for a scenario");
   baseline
     .command('show')
-    .argument('<scenario>', 'scenario name')
+    .argument('<scenario>', scenarioArgument)
     .description('print the recent baselines, their grades and regressions')
     .option('--cluster-name <name>', 'cluster (env KUBEPROOF_CLUSTER_NAME)')
     .option('--limit <n>', 'newest entries to print', '20')
     .option('--json', 'print the ledger as JSON')
-    .action(async (scenario: string, _o: unknown, command: Command) => {
+    .action(async (typed: string, _o: unknown, command: Command) => {
       const { flags, cfg } = commandConfig(command, ShowFlags);
+      const { cluster, scenario } = ledgerOf(typed, cfg, flags.clusterName);
       process.exitCode = await withTemporal(cfg, async (client) => {
-        const state = await readLedger(client, cfg.clusterName, scenario);
+        const state = await readLedger(client, cluster, scenario);
         if (flags.json) printJson(state);
         else if (state.entries.length === 0)
-          out(`no baselines of ${scenario} on ${cfg.clusterName} yet; run \`kubeproof run ${scenario}\``);
+          out(
+            `no baselines of ${scenario} on ${cluster} yet; run \`kubeproof run ${scenario} --cluster-name ${cluster}\``,
+          );
         else out(table(state, flags.limit));
         return ExitCode.Ok;
       });
     });
   baseline
     .command('ack')
-    .argument('<scenario>', 'scenario name')
+    .argument('<scenario>', scenarioArgument)
     .description('accept the latest regression (or --run) as the new normal')
     .option('--cluster-name <name>', 'cluster (env KUBEPROOF_CLUSTER_NAME)')
-    .option('--run <runId>', 'run id to accept (default: the latest regressed run)')
+    .option('--run <id>', 'run id or workflow id of the run to accept (default: the latest regressed run)')
     .option('--by <who>', 'who accepts it (default $USER)')
     .requiredOption('--reason <text>', 'why this is the new normal')
     .option('--json', 'print the acknowledgement as JSON')
-    .action(async (scenario: string, _o: unknown, command: Command) => {
+    .action(async (typed: string, _o: unknown, command: Command) => {
       const { flags, cfg } = commandConfig(command, AckFlags);
+      const { cluster, scenario } = ledgerOf(typed, cfg, flags.clusterName);
       process.exitCode = await withTemporal(cfg, async (client) => {
-        const state = await readLedger(client, cfg.clusterName, scenario);
-        if (state.entries.length === 0)
-          throw usageError(`no baselines of ${scenario} on ${cfg.clusterName} to acknowledge`);
-        if (flags.run && !state.entries.some((e) => e.runId === flags.run)) {
+        const state = await readLedger(client, cluster, scenario);
+        if (state.entries.length === 0) throw usageError(`no baselines of ${scenario} on ${cluster} to acknowledge`);
+        // --run takes the run id the ledger and `baseline export` show, or the workflow id `kubeproof run` prints.
+        const entry = flags.run === undefined ? undefined : findLedgerEntry(state, flags.run);
+        if (flags.run && !entry) {
           throw usageError(
-            `run ${flags.run} is not in the ledger of ${scenario} on ${cfg.clusterName}; see \`kubeproof baseline show ${scenario}\``,
+            `run ${flags.run} is not in the ledger of ${scenario} on ${cluster}; see \`kubeproof baseline export ${scenario} --cluster-name ${cluster} --format csv\``,
           );
         }
-        const ack = await acknowledgeRegression(client, cfg.clusterName, scenario, {
-          ...(flags.run ? { runId: flags.run } : {}),
+        const ack = await acknowledgeRegression(client, cluster, scenario, {
+          ...(entry ? { runId: entry.runId } : {}),
           by: flags.by,
           reason: flags.reason,
         });
         if (flags.json) printJson(ack);
-        else
-          out(`run ${ack.runId} is the new normal for ${scenario} on ${cfg.clusterName} (acknowledged by ${ack.by})`);
+        else out(`run ${ack.runId} is the new normal for ${scenario} on ${cluster} (acknowledged by ${ack.by})`);
         return ExitCode.Ok;
       });
     });
   baseline
     .command('export')
-    .argument('<scenario>', 'scenario name')
+    .argument('<scenario>', scenarioArgument)
     .description('print the whole ledger, with raw samples, as JSON or CSV')
     .option('--cluster-name <name>', 'cluster (env KUBEPROOF_CLUSTER_NAME)')
     .option('--format <format>', 'json or csv', 'json')
-    .action(async (scenario: string, _o: unknown, command: Command) => {
+    .action(async (typed: string, _o: unknown, command: Command) => {
       const { flags, cfg } = commandConfig(command, ExportFlags);
+      const { cluster, scenario } = ledgerOf(typed, cfg, flags.clusterName);
       process.exitCode = await withTemporal(cfg, async (client) => {
-        const state = await readLedger(client, cfg.clusterName, scenario);
+        const state = await readLedger(client, cluster, scenario);
         if (flags.format === 'json') printJson(state);
         else {
           out('run_id,at,grade,metric,n,median_ms,p95_ms,p99_ms,stddev_ms,regressed');

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type * as WorkerMain from '../../worker/main';
 import { ExitCode, usageError } from '../exit';
+import { resolveConfig } from '../config';
 import { commandConfig, err } from '../output';
+import { configOf, serve } from './worker';
 
 const DevFlags = z.object({ kubeconfig: z.string().min(1).optional(), context: z.string().min(1).optional() });
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -37,14 +38,9 @@ export function registerDev(program: Command): void {
       err(
         `Temporal Web UI: ${env.TEMPORAL_UI_URL ?? '(external server)'}; stop the dev server later with \`npm run stack:down\``,
       );
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load; tsx's CommonJS hook cannot serve import()
-      const { runWorker } = require('../../worker/main') as typeof WorkerMain;
-      await runWorker({
-        ...process.env,
-        ...env,
-        KUBEPROOF_TASK_QUEUE: cfg.taskQueue,
-        ...(cfg.context ? { KUBEPROOF_CONTEXT: cfg.context } : {}),
-      });
+      // The stack's env file is an environment like the shell's (and wins over it); flags go on top, as everywhere.
+      const settings = resolveConfig({ ...process.env, ...env }, { kubeconfig: cfg.kubeconfig, context: cfg.context });
+      await serve(configOf(settings));
       process.exitCode = ExitCode.Ok;
     });
 }

@@ -8,7 +8,7 @@ import { MAX_SAMPLES } from '../../scenarios/limits';
 import type * as CreateWorker from '../../worker/create-worker';
 import type * as TemporalWorker from '@temporalio/worker';
 import type { AiMode } from '../../run/contracts';
-import { registryOf } from '../../k8s/registry';
+import { workerDeps } from '../../worker/config';
 import { checkClusterReachable } from '../cluster-check';
 import type { CliConfig } from '../config';
 import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
@@ -17,6 +17,7 @@ import { webUiLink } from '../format';
 import { commandConfig, err, out, printJson } from '../output';
 import { outcomeExitCode, renderOutcome } from '../runs';
 import { connectTemporal, temporalError } from '../temporal';
+import { configOf } from './worker';
 
 const AiModes = ['off', 'auto', 'required'] as const satisfies readonly AiMode[];
 
@@ -147,8 +148,14 @@ async function startAndFollow(client: Client, scenario: Scenario, flags: RunFlag
  * module is loaded only here: it is heavy (native bridge, webpack) and no other command needs it.
  */
 async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): Promise<ExitCode> {
+  const workerCfg = configOf(cfg);
+  if (!workerCfg.clusters.names().includes(cfg.clusterName)) {
+    throw usageError(
+      `the embedded worker does not serve cluster "${cfg.clusterName}" (it serves ${workerCfg.clusters.names().join(', ')}); set --cluster-name or KUBEPROOF_CLUSTERS_FILE`,
+    );
+  }
   /* eslint-disable @typescript-eslint/no-require-imports -- lazy load; tsx's CommonJS hook cannot serve import() */
-  const { DefaultLogger, Runtime } = require('@temporalio/worker') as typeof TemporalWorker;
+  const { DefaultLogger, Runtime, TransportError } = require('@temporalio/worker') as typeof TemporalWorker;
   const { createWorker } = require('../../worker/create-worker') as typeof CreateWorker;
   /* eslint-enable @typescript-eslint/no-require-imports */
   // Errors only, one line each: failed runs and retried activities already show in the progress and the report.
@@ -165,15 +172,13 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
       namespace: cfg.namespace,
       taskQueue: cfg.taskQueue,
       deps: {
-        // The embedded worker serves exactly the cluster this command names, with this command's kubeconfig.
-        clusters: registryOf({ [cfg.clusterName]: { kubeconfig: cfg.kubeconfig, context: cfg.context } }),
-        probeLoopbackOnly: cfg.probeLoopbackOnly,
-        env: process.env,
+        // The same configuration a `kubeproof worker` process reads, from this command's settings.
+        ...workerDeps(workerCfg),
       },
     });
   } catch (error) {
     // NativeConnection reports an unreachable server as a TransportError; anything else is not about reachability.
-    if ((error as Error | undefined)?.name !== 'TransportError') throw error;
+    if (!(error instanceof TransportError)) throw error;
     throw unreachableError(`cannot reach Temporal at ${cfg.address} for the embedded worker: ${reasonOf(error)}`);
   }
   try {

@@ -11,7 +11,9 @@ import {
   describeSchedule,
   listSchedules,
   pauseSchedule,
-  scheduleId,
+  resolveScheduleId,
+  scheduleIdCandidates,
+  schedulesNamed,
   triggerSchedule,
   unpauseSchedule,
 } from '../../client/schedules';
@@ -37,8 +39,6 @@ const CreateFlags = JsonFlag.extend({
   scenario: z.string().min(1, { error: 'is required: a built-in name or a scenario file' }),
   cron: z.string().regex(/^\S+(\s+\S+){4,6}$/, { error: 'must be a cron expression, e.g. "0 3 * * *"' }),
   clusterName: z.string().min(1).optional(),
-  kubeconfig: z.string().min(1).optional(),
-  context: z.string().min(1).optional(),
   taskQueue: z.string().min(1).optional(),
   ai: z.enum(['off', 'auto', 'required']).default('auto'),
   samples: z.coerce.number().int().min(1).max(1000).optional(),
@@ -48,8 +48,19 @@ const CreateFlags = JsonFlag.extend({
   paused: z.boolean().default(false),
 });
 
-/** Schedules are addressed by the name given at creation and the cluster name. */
+/** Schedules are addressed by their id, or by the name given at creation and the cluster name. */
 const IdFlags = JsonFlag.extend({ clusterName: z.string().min(1).optional() });
+
+/** Says what was looked for and, when the name exists on other clusters, which ids to use instead. */
+async function notFound(client: Client, typed: string, cfg: CliConfig): Promise<Error> {
+  const tried = scheduleIdCandidates(typed, cfg.clusterName).join(' or ');
+  const elsewhere = await schedulesNamed(client, typed).catch(() => []);
+  const hint =
+    elsewhere.length > 0
+      ? `; schedules of that name: ${elsewhere.join(', ')} (pass the id as \`kubeproof schedule list\` prints it)`
+      : '; list them with `kubeproof schedule list`';
+  return usageError(`no schedule ${tried} in namespace ${cfg.namespace}${hint}`);
+}
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('cron schedules of baseline runs (Temporal Schedules)');
@@ -59,9 +70,7 @@ export function registerSchedule(program: Command): void {
     .description('create a schedule that validates a scenario on a cron spec')
     .requiredOption('--scenario <scenario>', 'built-in scenario name or scenario file')
     .requiredOption('--cron <expr>', 'cron expression in UTC, e.g. "0 3 * * *"')
-    .option('--cluster-name <name>', 'cluster the runs validate (env KUBEPROOF_CLUSTER_NAME)')
-    .option('--kubeconfig <path>', "kubeconfig for the runs (default: the worker's)")
-    .option('--context <name>', 'kubeconfig context')
+    .option('--cluster-name <name>', 'cluster the runs validate, as its workers name it (env KUBEPROOF_CLUSTER_NAME)')
     .option('--task-queue <name>', 'task queue of the workers (env KUBEPROOF_TASK_QUEUE)')
     .addOption(new Option('--ai <mode>', 'AI verdict mode').choices(['off', 'auto', 'required']).default('auto'))
     .option('--samples <n>', 'baseline samples per metric')
@@ -85,8 +94,6 @@ export function registerSchedule(program: Command): void {
           name,
           scenario,
           clusterName: cfg.clusterName,
-          kubeconfig: cfg.kubeconfig,
-          context: cfg.context,
           cron: flags.cron,
           taskQueue: cfg.taskQueue,
           ai: flags.ai,
@@ -139,25 +146,26 @@ export function registerSchedule(program: Command): void {
   ) =>
     schedule
       .command(verb)
-      .argument('<name>', 'name given to `schedule create`')
+      .argument(
+        '<schedule>',
+        'id printed by `schedule list` (kubeproof-<cluster>-<name>), or the name given at creation',
+      )
       .description(description)
-      .option('--cluster-name <name>', 'cluster of the schedule (env KUBEPROOF_CLUSTER_NAME)')
+      .option('--cluster-name <name>', 'cluster of a schedule given by name (env KUBEPROOF_CLUSTER_NAME)')
       .option('--json', 'print JSON')
-      .action(async (name: string, _o: unknown, command: Command) => {
+      .action(async (typed: string, _o: unknown, command: Command) => {
         const { flags, cfg } = commandConfig(command, IdFlags);
-        const id = scheduleId(cfg.clusterName, name);
         process.exitCode = await withTemporal(cfg, async (client) => {
+          const id = await resolveScheduleId(client, typed, cfg.clusterName);
+          if (!id) throw await notFound(client, typed, cfg);
           try {
             const value = await act(client, id, cfg);
             if (flags.json) printJson(value ?? { scheduleId: id, done: verb });
             else out(typeof value === 'string' ? value : `${verb}: ${id}`);
             return ExitCode.Ok;
           } catch (error) {
-            if (error instanceof ScheduleNotFoundError) {
-              throw usageError(
-                `no schedule ${id} in namespace ${cfg.namespace}; list them with \`kubeproof schedule list\``,
-              );
-            }
+            // Deleted by someone else between the look-up and the action.
+            if (error instanceof ScheduleNotFoundError) throw await notFound(client, typed, cfg);
             throw error;
           }
         });

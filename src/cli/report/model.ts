@@ -40,7 +40,8 @@ export function stepRows(result: ValidationResult): StepRow[] {
     if (name === 'ai' && result.ai?.explainsFailure) {
       return [{ name, status: 'ok', message: `explained the failure after cleanup (${result.ai.source})` }];
     }
-    if (result.failure) return [{ name, status: 'skipped', message: `not run: the ${result.failure.step} step failed` }];
+    if (result.failure)
+      return [{ name, status: 'skipped', message: `not run: the ${result.failure.step} step failed` }];
     return [{ name, status: 'skipped', message: name === 'baseline' ? 'baseline skipped' : 'not run' }];
   });
 }

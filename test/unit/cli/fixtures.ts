@@ -106,9 +106,11 @@ export function failedRun(message = `crash <loop> & "restarts" 'x'`): Validation
   return {
     ...base,
     verdict: 'fail',
+    ending: 'step-failed',
     steps: [
       { name: 'deploy', status: 'ok', startedAt: 0, durationMs: 12_300 },
       { name: 'health', status: 'failed', startedAt: 0, durationMs: 1_200, error: `service database: ${message}` },
+      { name: 'cleanup', status: 'ok', startedAt: 0, durationMs: 3_000 },
     ],
     failure: {
       step: 'health',
@@ -135,9 +137,6 @@ export function failedRun(message = `crash <loop> & "restarts" 'x'`): Validation
       ],
     },
     cleanup: { deleted: ['Namespace/ns'], left: [], durationMs: 3_000 },
-    compensations: [
-      { name: 'delete service database', ok: true },
-      { name: 'delete run namespace', ok: true },
-    ],
+    compensations: [{ name: 'delete run namespace', ok: true }],
   };
 }

@@ -89,7 +89,27 @@ describe('progressChanges', () => {
     assert.deepEqual(progressChanges(progress(), first), ['[deploy] namespace kp-1', '[deploy] database: starting']);
     assert.deepEqual(progressChanges(first, first), []);
     const next = progress({ step: 'health', namespace: 'kp-1', services: { database: 'ready', backend: 'pending' } });
-    assert.deepEqual(progressChanges(first, next), ['[health] step started', '[health] database: ready']);
+    // Service states change while deploying: they are labelled with the deploy step, whatever step is current now.
+    assert.deepEqual(progressChanges(first, next), ['[deploy] database: ready', '[health] step started']);
+  });
+
+  it('shows steps that started and finished between two polls, in order, with their outcome', () => {
+    const before = progress({ step: 'health', namespace: 'kp-1' });
+    const after = progress({
+      step: 'baseline',
+      namespace: 'kp-1',
+      steps: [
+        { name: 'deploy', status: 'ok', startedAt: 0, durationMs: 1200 },
+        { name: 'health', status: 'ok', startedAt: 0, durationMs: 300 },
+        { name: 'ai', status: 'ok', startedAt: 0, durationMs: 40 },
+      ],
+    });
+    assert.deepEqual(progressChanges(before, after), [
+      '[deploy] ok in 1.2s',
+      '[health] ok in 300ms',
+      '[ai] ok in 40ms',
+      '[baseline] step started',
+    ]);
   });
 });
 

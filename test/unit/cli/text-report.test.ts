@@ -70,16 +70,26 @@ describe('renderText', () => {
 });
 
 describe('stepRows', () => {
-  it('derives the cleanup row of a failed run from its compensations', () => {
+  it('shows the cleanup of a failed run as the step it ran as, and the AI explanation after it', () => {
     const run = failedRun();
-    const ok = stepRows(run).find((s) => s.name === 'cleanup')!;
-    assert.equal(ok.status, 'ok');
+    assert.equal(stepRows(run).find((s) => s.name === 'cleanup')!.status, 'ok');
     const broken = stepRows({
       ...run,
-      compensations: [{ name: 'delete run namespace', ok: false, error: 'forbidden' }],
+      steps: [
+        ...run.steps.filter((s) => s.name !== 'cleanup'),
+        {
+          name: 'cleanup',
+          status: 'failed',
+          startedAt: 0,
+          durationMs: 5,
+          error: 'undo steps failed: delete run namespace (forbidden)',
+        },
+      ],
     });
     assert.equal(broken.find((s) => s.name === 'cleanup')!.status, 'failed');
-    assert.match(broken.find((s) => s.name === 'cleanup')!.message!, /delete run namespace: forbidden/);
+    assert.match(broken.find((s) => s.name === 'cleanup')!.message!, /delete run namespace \(forbidden\)/);
+    const explained = stepRows({ ...run, ai: { ...passedRun().ai!, explainsFailure: true } });
+    assert.match(explained.find((s) => s.name === 'ai')!.message!, /explained the failure after cleanup/);
   });
 
   it('marks a baseline that was skipped on purpose as skipped without blaming a failure', () => {
