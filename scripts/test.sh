@@ -26,6 +26,17 @@ if [[ ! -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]]; then
   fi
 fi
 
+# Monitoring on the local stack: Debian's Prometheus and Alertmanager (no service is started by the package).
+if [[ ! -x /usr/bin/prometheus || ! -x /usr/bin/prometheus-alertmanager ]] && [[ "${KUBEPROOF_MONITORING:-true}" != "false" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing Debian's prometheus and prometheus-alertmanager for the local stack" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
+  else
+    echo "the local stack needs Debian's prometheus and prometheus-alertmanager packages (or KUBEPROOF_MONITORING=false)" >&2
+    exit 1
+  fi
+fi
+
 started_stack=0
 cleanup() { if ((started_stack)); then bash scripts/stack-down.sh || true; fi; }
 trap cleanup EXIT

@@ -37,6 +37,8 @@ export const ErrorType = {
   ClusterConfig: 'ClusterConfig',
   /** The environment or the worker's clusters file is invalid; found at start-up, before anything runs. */
   InvalidConfiguration: 'InvalidConfiguration',
+  /** Preflight found the cluster cannot hold the run (permissions, capacity, spec.requires); nothing was created. */
+  PreflightFailed: 'PreflightFailed',
   /** A failure kubeproof has no name for (a bug, or an unexpected error from a dependency). */
   Internal: 'Internal',
 } as const;

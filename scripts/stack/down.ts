@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { loadStackConfig, log } from './config';
 import { k8sComponents } from './kubernetes';
+import { monitoringComponents } from './monitoring';
 import { stopProcess } from './processes';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
     log('no local stack state: nothing to stop');
     return;
   }
+  for (const name of [...monitoringComponents].reverse()) await stopProcess(cfg, name);
   // Reverse start order: clients of etcd before etcd itself.
   for (const name of [...k8sComponents].reverse()) await stopProcess(cfg, name);
   await stopProcess(cfg, 'temporal');

@@ -162,28 +162,57 @@ export async function startKubernetes(cfg: StackConfig): Promise<void> {
   await ensureNodes(cfg);
 }
 
-/** Simulated nodes sized like common cloud instances: 8 vCPU, 32 GiB, 110 pods, no taints. */
+interface SimulatedNode {
+  name: string;
+  capacity: Record<string, string>;
+  instanceType: string;
+  zone: string;
+  labels?: Record<string, string>;
+}
+
+/**
+ * Simulated nodes sized like common cloud instances: `cfg.nodes` general nodes of 8 vCPU, 32 GiB, 110 pods, and one
+ * GPU node advertising 4 `nvidia.com/gpu` (so the gpu-inference built-in, with its baseline's extra pods, fits). No
+ * taints. Created only when missing, so a re-run of stack:up against a running cluster adds what is new.
+ */
+export function simulatedNodes(count: number): SimulatedNode[] {
+  const general = Array.from({ length: count }, (_, index) => ({
+    name: `kwok-node-${index + 1}`,
+    capacity: { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+    instanceType: 'kwok.8cpu-32gi',
+    zone: `local-${String.fromCharCode(97 + index)}`,
+  }));
+  const gpu = {
+    name: 'kwok-node-gpu-1',
+    capacity: { cpu: '16', memory: '64Gi', pods: '110', 'ephemeral-storage': '100Gi', 'nvidia.com/gpu': '4' },
+    instanceType: 'kwok.16cpu-64gi-4gpu',
+    zone: 'local-a',
+    labels: { 'nvidia.com/gpu.present': 'true' },
+  };
+  return [...general, gpu];
+}
+
 async function ensureNodes(cfg: StackConfig): Promise<void> {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cfg.kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  for (let i = 1; i <= cfg.nodes; i++) {
-    const name = `kwok-node-${i}`;
-    const capacity = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+  const wanted = simulatedNodes(cfg.nodes);
+  for (const spec of wanted) {
     const node: k8s.V1Node = {
       metadata: {
-        name,
+        name: spec.name,
         annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
         labels: {
-          'kubernetes.io/hostname': name,
+          'kubernetes.io/hostname': spec.name,
           'kubernetes.io/os': 'linux',
           'kubernetes.io/arch': 'amd64',
-          'node.kubernetes.io/instance-type': 'kwok.8cpu-32gi',
-          'topology.kubernetes.io/zone': `local-${String.fromCharCode(96 + i)}`,
+          'node.kubernetes.io/instance-type': spec.instanceType,
+          'topology.kubernetes.io/zone': spec.zone,
           type: 'kwok',
+          ...spec.labels,
         },
       },
-      status: { capacity, allocatable: capacity },
+      status: { capacity: spec.capacity, allocatable: spec.capacity },
     };
     try {
       await core.createNode({ body: node });
@@ -196,7 +225,7 @@ async function ensureNodes(cfg: StackConfig): Promise<void> {
     const ready = nodes.items.filter((n) =>
       n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
     ).length;
-    return ready >= cfg.nodes;
+    return ready >= wanted.length;
   }, 'the simulated nodes to become Ready');
   await waitUntil(async () => {
     try {
@@ -206,7 +235,7 @@ async function ensureNodes(cfg: StackConfig): Promise<void> {
       return false;
     }
   }, 'the default ServiceAccount');
-  log(`cluster ready: ${cfg.nodes} nodes Ready, default ServiceAccount present`);
+  log(`cluster ready: ${wanted.length} nodes Ready, default ServiceAccount present`);
 }
 
 async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {

@@ -33,7 +33,7 @@ function clientCert(dir: string, name: string, subject: string, extfile?: string
       'ca.key',
       '-CAcreateserial',
       '-days',
-      '30',
+      '365',
       '-sha256',
       '-out',
       `${name}.crt`,
@@ -51,7 +51,7 @@ export function ensurePki(cfg: StackConfig): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   openssl(['genrsa', '-out', 'ca.key', '2048'], dir);
   openssl(
-    ['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=kubeproof-local-ca', '-days', '30', '-out', 'ca.crt'],
+    ['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=kubeproof-local-ca', '-days', '365', '-out', 'ca.crt'],
     dir,
   );
 

@@ -2,9 +2,11 @@
 import fs from 'node:fs';
 import { loadStackConfig } from './config';
 import { k8sComponents } from './kubernetes';
+import { monitoringComponents } from './monitoring';
 import { runningPid } from './processes';
 
 const cfg = loadStackConfig();
-const names = [...k8sComponents, ...(fs.existsSync(`${cfg.pids}/temporal.pid`) ? ['temporal'] : [])];
+const optional = ['temporal', ...monitoringComponents].filter((n) => fs.existsSync(`${cfg.pids}/${n}.pid`));
+const names = [...k8sComponents, ...optional];
 const up = fs.existsSync(cfg.envFile) && names.every((n) => runningPid(cfg, n) !== undefined);
 process.stdout.write(up ? 'up\n' : 'down\n');

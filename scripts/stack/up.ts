@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadStackConfig, log } from './config';
 import { startKubernetes } from './kubernetes';
+import { startMonitoring } from './monitoring';
 import { ensurePki } from './pki';
 import { startTemporal } from './temporal';
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ensurePki(cfg);
   }
   const [temporal] = await Promise.all([startTemporal(cfg), external ? Promise.resolve() : startKubernetes(cfg)]);
+  const monitoring = process.env.KUBEPROOF_MONITORING === 'false' ? undefined : await startMonitoring(cfg, !external);
   const kubeconfig = external ?? cfg.kubeconfig;
   const lines = {
     KUBECONFIG: kubeconfig,
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     TEMPORAL_NAMESPACE: temporal.namespace,
     TEMPORAL_UI_URL: temporal.uiUrl,
     KUBEPROOF_CLUSTER_NAME: process.env.KUBEPROOF_CLUSTER_NAME ?? 'local-kwok',
+    ...(monitoring ? { PROMETHEUS_URL: monitoring.prometheusUrl, ALERTMANAGER_URL: monitoring.alertmanagerUrl } : {}),
   };
   fs.writeFileSync(
     cfg.envFile,

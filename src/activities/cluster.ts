@@ -5,7 +5,13 @@ import * as kube from '../k8s';
 import type { ClusterRegistry } from '../k8s/registry';
 import { settleHealth } from '../k8s/settle';
 import type { AwaitRequest, AwaitResult, CleanupResult, HealthReport, PodTimeline, RunIdentity } from '../k8s';
-import type { ServiceSpec } from '../scenarios/schema';
+import { clusterChecks, runChecks, selectChecks } from '../checks';
+import { formatPreflightProblems, runPreflight, type PreflightResult } from '../preflight';
+import type { CheckResult } from '../run/checks';
+import type { Scenario, ServiceSpec } from '../scenarios/schema';
+
+/** Preflight's result with its problems already formatted for the run failure. */
+export type PreflightOutcome = PreflightResult & { message: string };
 
 export interface ClusterDeps {
   clusters: ClusterRegistry;
@@ -25,10 +31,55 @@ export function createClusterActivities(deps: ClusterDeps) {
   const clients = (name: string) => kube.connect(deps.clusters.resolve(name));
 
   return {
-    /** Heartbeats first, so a cancellation requested while the create is in flight waits for it to land. */
-    async applyNamespace({ run, cluster }: RunArgs): Promise<{ namespace: string }> {
+    /**
+     * Preflight: reads only (version, access reviews, nodes, pods). The problems come back as one message naming
+     * what is missing and what to do, so the workflow fails the step without parsing anything.
+     */
+    async preflight({
+      run,
+      cluster,
+      scenario,
+      baselineTarget,
+    }: RunArgs & { scenario: Scenario; baselineTarget?: string }): Promise<PreflightOutcome> {
       heartbeat();
-      return { namespace: await kube.applyNamespace(clients(cluster), run) };
+      const result = await runPreflight(clients(cluster), {
+        scenario,
+        namespace: kube.namespaceName(run),
+        baselineTarget,
+      });
+      return { ...result, message: formatPreflightProblems(result) };
+    },
+
+    /** The cluster readiness checks the scenario selects, each bounded in time, in the run namespace. */
+    async runClusterChecks({
+      run,
+      cluster,
+      checks,
+      pods,
+    }: RunArgs & { checks?: string[]; pods: PodTimeline[] }): Promise<CheckResult[]> {
+      // Some checks take a minute (PDB, DaemonSet): heartbeat on a clock, not only between checks.
+      const beat = setInterval(heartbeat, 5000);
+      try {
+        return await runChecks(
+          selectChecks(clusterChecks, checks),
+          { clients: clients(cluster), namespace: kube.namespaceName(run), labels: kube.runLabels(run), pods },
+          { signal: signal(), onCheck: heartbeat },
+        );
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** Heartbeats first, so a cancellation requested while the create is in flight waits for it to land. */
+    async applyNamespace({
+      run,
+      cluster,
+      resourceQuota,
+    }: RunArgs & { resourceQuota?: { hard: Record<string, string> } }): Promise<{ namespace: string }> {
+      heartbeat();
+      const namespace = await kube.applyNamespace(clients(cluster), run);
+      await kube.applyQuota(clients(cluster), run, resourceQuota);
+      return { namespace };
     },
 
     async deployService({
@@ -37,10 +88,16 @@ export function createClusterActivities(deps: ClusterDeps) {
       service,
       timeoutMs,
       notBefore,
-    }: RunArgs & { service: ServiceSpec; timeoutMs: number; notBefore?: number }): Promise<
+      images,
+    }: RunArgs & { service: ServiceSpec; timeoutMs: number; notBefore?: number; images?: kube.ImageOptions }): Promise<
       AwaitResult & { objects: string[] }
     > {
-      return kube.deployService(clients(cluster), run, service, timeoutMs, { heartbeat, signal: signal(), notBefore });
+      return kube.deployService(clients(cluster), run, service, timeoutMs, {
+        heartbeat,
+        signal: signal(),
+        notBefore,
+        images,
+      });
     },
 
     async awaitService({ cluster, request }: { cluster: string; request: AwaitRequest }): Promise<AwaitResult> {
@@ -56,10 +113,12 @@ export function createClusterActivities(deps: ClusterDeps) {
       cluster,
       services,
       settleMs = 15_000,
-    }: RunArgs & { services: ServiceSpec[]; settleMs?: number }): Promise<HealthReport> {
+      allowLinkLocal = false,
+    }: RunArgs & { services: ServiceSpec[]; settleMs?: number; allowLinkLocal?: boolean }): Promise<HealthReport> {
       const check = () =>
         kube.checkHealth(clients(cluster), run, services, {
           probeLoopbackOnly: deps.probeLoopbackOnly,
+          allowLinkLocal,
           onService: heartbeat,
         });
       return settleHealth(check, { settleMs, onWait: heartbeat });

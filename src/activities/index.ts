@@ -7,8 +7,9 @@ import { createClusterActivities, type ClusterDeps } from './cluster';
 import { typed } from './failures';
 import { createJanitorActivities, type JanitorDeps } from './janitor';
 import { createLedgerActivities, type LedgerDeps } from './ledger';
+import { createMonitoringActivities, type MonitoringDeps } from './monitoring';
 
-export type ActivityDeps = ClusterDeps & AnalysisDeps & LedgerDeps & JanitorDeps;
+export type ActivityDeps = ClusterDeps & AnalysisDeps & LedgerDeps & JanitorDeps & MonitoringDeps;
 
 export function createActivities(deps: ActivityDeps) {
   const all = {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnalysisActivities(deps),
     ...createLedgerActivities(deps),
     ...createJanitorActivities(deps),
+    ...createMonitoringActivities(deps),
   };
   return Object.fromEntries(
     Object.entries(all).map(([name, fn]) => [name, typed(fn as (...a: unknown[]) => Promise<unknown>)]),

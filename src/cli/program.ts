@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { registerBaseline } from './commands/baseline';
 import { registerCancel } from './commands/cancel';
 import { registerDev } from './commands/dev';
+import { registerChecks } from './commands/checks';
 import { registerJanitor } from './commands/janitor';
 import { registerList } from './commands/list';
 import { registerReport } from './commands/report';
@@ -45,6 +46,7 @@ export function createProgram(): Command {
   registerList(program);
   registerReport(program);
   registerScenarios(program);
+  registerChecks(program);
   registerSchedule(program);
   registerBaseline(program);
   registerJanitor(program);

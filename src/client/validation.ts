@@ -22,6 +22,8 @@ export interface StartValidation {
   ai: AiMode;
   samples?: number | undefined;
   skipBaseline?: boolean;
+  /** Registry prefix for every image the scenario does not override (air-gapped clusters). */
+  imageRegistry?: string | undefined;
   taskQueue: string;
   /** Defaults to `kubeproof/<cluster>/<scenario>/<UTC timestamp>`. */
   workflowId?: string;
@@ -37,7 +39,7 @@ export function validationWorkflowId(cluster: string, scenario: string, at = new
 
 /** The workflow input for a parsed scenario: the plan (dependency waves) is computed here, at the edge. */
 export function validationInput(
-  opts: Pick<StartValidation, 'scenario' | 'clusterName' | 'ai' | 'samples' | 'skipBaseline'>,
+  opts: Pick<StartValidation, 'scenario' | 'clusterName' | 'ai' | 'samples' | 'skipBaseline' | 'imageRegistry'>,
 ): ValidateInput {
   return {
     scenario: opts.scenario,
@@ -46,6 +48,7 @@ export function validationInput(
     ai: opts.ai,
     ...(opts.samples !== undefined ? { samples: opts.samples } : {}),
     ...(opts.skipBaseline ? { skipBaseline: true } : {}),
+    ...(opts.imageRegistry ? { imageRegistry: opts.imageRegistry } : {}),
   };
 }
 

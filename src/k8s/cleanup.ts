@@ -19,20 +19,31 @@ export interface CleanupResult {
 
 /** What a run namespace holds (listed inside it: cleanup needs no cluster-wide list permission). */
 async function inventory(clients: KubeClients, namespace: string): Promise<string[]> {
-  const [deployments, services, configMaps, pods] = await Promise.all([
-    call('listing deployments', () => clients.apps.listNamespacedDeployment({ namespace })),
-    call('listing services', () => clients.core.listNamespacedService({ namespace })),
-    call('listing configmaps', () => clients.core.listNamespacedConfigMap({ namespace })),
-    call('listing pods', () => clients.core.listNamespacedPod({ namespace })),
-  ]);
-  const name = (kind: string) => (o: { metadata?: { name?: string } }) => `${kind}/${namespace}/${o.metadata?.name}`;
-  return [
-    ...deployments.items.map(name('Deployment')),
-    ...services.items.map(name('Service')),
+  const listed = await Promise.all([
+    call('listing deployments', () => clients.apps.listNamespacedDeployment({ namespace })).then(
+      (l) => ['Deployment', l.items] as const,
+    ),
+    call('listing daemonsets', () => clients.apps.listNamespacedDaemonSet({ namespace })).then(
+      (l) => ['DaemonSet', l.items] as const,
+    ),
+    call('listing services', () => clients.core.listNamespacedService({ namespace })).then(
+      (l) => ['Service', l.items] as const,
+    ),
     // kube-root-ca.crt is put there by the cluster, not by the run.
-    ...configMaps.items.filter((c) => c.metadata?.name !== 'kube-root-ca.crt').map(name('ConfigMap')),
-    ...pods.items.map(name('Pod')),
-  ];
+    call('listing configmaps', () => clients.core.listNamespacedConfigMap({ namespace })).then(
+      (l) => ['ConfigMap', l.items.filter((c) => c.metadata?.name !== 'kube-root-ca.crt')] as const,
+    ),
+    call('listing pods', () => clients.core.listNamespacedPod({ namespace })).then((l) => ['Pod', l.items] as const),
+    call('listing resourcequotas', () => clients.core.listNamespacedResourceQuota({ namespace })).then(
+      (l) => ['ResourceQuota', l.items] as const,
+    ),
+    call('listing limitranges', () => clients.core.listNamespacedLimitRange({ namespace })).then(
+      (l) => ['LimitRange', l.items] as const,
+    ),
+  ]);
+  return listed.flatMap(([kind, items]) =>
+    (items as readonly { metadata?: { name?: string } }[]).map((o) => `${kind}/${namespace}/${o.metadata?.name}`),
+  );
 }
 
 /**

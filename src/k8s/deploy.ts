@@ -9,7 +9,9 @@ import { ErrorType, KubeproofError } from '../errors';
 import {
   Annotation,
   FIELD_MANAGER,
+  type ImageOptions,
   Label,
+  renderResourceQuota,
   runLabels,
   type RunIdentity,
   namespaceName,
@@ -58,8 +60,23 @@ export async function applyNamespace(clients: KubeClients, run: RunIdentity): Pr
   return name;
 }
 
-export async function applyService(clients: KubeClients, run: RunIdentity, svc: ServiceSpec): Promise<string[]> {
-  const objects = renderService(run, svc);
+/** The scenario's ResourceQuota in the run namespace (`spec.resourceQuota`), applied before any service. */
+export async function applyQuota(
+  clients: KubeClients,
+  run: RunIdentity,
+  quota: { hard: Readonly<Record<string, string>> } | undefined,
+): Promise<void> {
+  const rendered = renderResourceQuota(run, quota);
+  if (rendered) await apply(clients, rendered);
+}
+
+export async function applyService(
+  clients: KubeClients,
+  run: RunIdentity,
+  svc: ServiceSpec,
+  images: ImageOptions = {},
+): Promise<string[]> {
+  const objects = renderService(run, svc, images);
   for (const object of objects) await apply(clients, object);
   return objects.map((o) => `${o.kind}/${o.metadata.name}`);
 }
@@ -215,6 +232,8 @@ export async function deployService(
     heartbeat?: (() => void) | undefined;
     /** When the first attempt started (a retry must not clamp pod timestamps to its own start). */
     notBefore?: number | undefined;
+    /** `spec.images` and `--image-registry`, applied to every rendered pod. */
+    images?: ImageOptions | undefined;
   } = {},
 ): Promise<AwaitResult & { objects: string[] }> {
   let objects: string[] = [];
@@ -229,7 +248,7 @@ export async function deployService(
       timeoutMs,
       notBefore: opts.notBefore ?? Date.now(),
     },
-    { ...opts, start: async () => void (objects = await applyService(clients, run, svc)) },
+    { ...opts, start: async () => void (objects = await applyService(clients, run, svc, opts.images)) },
   );
   return { ...result, objects };
 }

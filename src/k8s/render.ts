@@ -46,18 +46,49 @@ function labelSafe(value: string): string {
 /** The run namespace's name (src/run/identity.ts): derived from the stable run key. */
 export const namespaceName = (run: RunIdentity): string => namespaceFor(run.scenario, run.runId);
 
+/**
+ * The run namespace enforces the Pod Security `baseline` level (the reference images carry no securityContext, so
+ * `restricted` would refuse them); the pod-security check tests `restricted` in a namespace of its own.
+ */
+export const POD_SECURITY_LEVEL = 'baseline';
+
 export function renderNamespace(run: RunIdentity): k8s.V1Namespace {
   const annotations = run.workflowId ? { [Annotation.WorkflowId]: run.workflowId } : undefined;
+  const labels = { ...runLabels(run), 'pod-security.kubernetes.io/enforce': POD_SECURITY_LEVEL };
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: namespaceName(run), labels: runLabels(run), ...(annotations ? { annotations } : {}) },
+    metadata: { name: namespaceName(run), labels, ...(annotations ? { annotations } : {}) },
   };
 }
 
 export type RenderedObject = k8s.KubernetesObject & { metadata: { name: string; namespace: string } };
 
-export function renderService(run: RunIdentity, svc: ServiceSpec): RenderedObject[] {
+/** Where a run's images come from: `spec.images` overrides first, then `--image-registry`. Recorded in the run record. */
+export interface ImageOptions {
+  /** Exact image reference → replacement (`spec.images`). */
+  images?: Readonly<Record<string, string>> | undefined;
+  /** Registry prefix for every image not overridden, e.g. `registry.local:5000/mirror` (`--image-registry`). */
+  imageRegistry?: string | undefined;
+}
+
+/**
+ * The image a pod runs. An exact `images` entry wins and is used as written. Otherwise, with a registry prefix,
+ * the reference's own registry host (a first path part with a `.` or `:`, or `localhost`) is dropped and the
+ * prefix put in front: `nginx:1.27` → `mirror.local/nginx:1.27`, `ghcr.io/org/app:1` → `mirror.local/org/app:1`.
+ */
+export function resolveImage(image: string, opts: ImageOptions = {}): string {
+  const override = opts.images?.[image];
+  if (override !== undefined) return override;
+  const prefix = opts.imageRegistry?.replace(/\/+$/, '');
+  if (!prefix) return image;
+  const [first, ...rest] = image.split('/');
+  const hasHost =
+    rest.length > 0 && first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return `${prefix}/${hasHost ? rest.join('/') : image}`;
+}
+
+export function renderService(run: RunIdentity, svc: ServiceSpec, imageOptions: ImageOptions = {}): RenderedObject[] {
   const namespace = namespaceName(run);
   const labels: Record<string, string> = { ...runLabels(run), [Label.Name]: svc.name };
   const metadata = { name: svc.name, namespace, labels };
@@ -75,7 +106,7 @@ export function renderService(run: RunIdentity, svc: ServiceSpec): RenderedObjec
   const probe = renderProbe(svc);
   const container: k8s.V1Container = {
     name: svc.name,
-    image: svc.image,
+    image: resolveImage(svc.image, imageOptions),
     ports: svc.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
     resources: compactResources(svc.resources),
     ...(hasEnv ? { envFrom: [{ configMapRef: { name: `${svc.name}-env` } }] } : {}),
@@ -136,4 +167,19 @@ function compactResources(resources: ServiceSpec['resources']): k8s.V1ResourceRe
   const requests = compact(resources.requests);
   const limits = compact(resources.limits);
   return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
+}
+
+/** The scenario's `spec.resourceQuota` as a ResourceQuota in the run namespace; apply it before any service. */
+export function renderResourceQuota(
+  run: RunIdentity,
+  quota: { hard: Readonly<Record<string, string>> } | undefined,
+): RenderedObject | undefined {
+  if (!quota) return undefined;
+  const resourceQuota: k8s.V1ResourceQuota = {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'kubeproof-scenario-quota', namespace: namespaceName(run), labels: runLabels(run) },
+    spec: { hard: { ...quota.hard } },
+  };
+  return resourceQuota as RenderedObject;
 }

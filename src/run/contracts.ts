@@ -10,7 +10,9 @@ import type { MetricSummary } from '../baseline/types';
 import type { CleanupResult } from '../k8s/cleanup';
 import type { AwaitState } from '../k8s/deploy';
 import type { HealthReport, PodTimeline } from '../k8s/types';
+import type { ClusterFingerprint, PreflightProblem } from '../preflight/model';
 import type { Scenario } from '../scenarios/schema';
+import type { MetricsEvidence } from '../monitoring/evidence';
 import type { CheckResult } from './checks';
 import type { AiMode, RunVerdict, StepName } from './vocabulary';
 
@@ -34,6 +36,8 @@ export interface ValidateInput {
   skipBaseline?: boolean;
   /** A regression fails the run instead of warning (also `spec.failOnRegression`). */
   failOnRegression?: boolean;
+  /** Registry prefix for every image `spec.images` does not override (`--image-registry`, air-gapped clusters). */
+  imageRegistry?: string;
 }
 
 export type ServiceState = 'pending' | 'waiting-for-dependencies' | 'starting' | 'ready' | AwaitState;
@@ -97,6 +101,15 @@ export interface CompensationRecord {
   error?: string;
 }
 
+/** The run's window of the cluster's Prometheus metrics, or why there is none. */
+export type MonitoringEvidence = MetricsEvidence | { available: false; reason: string };
+
+export interface PreflightRecord {
+  serverVersion?: string;
+  problems: PreflightProblem[];
+  fingerprint?: ClusterFingerprint;
+}
+
 /** The AI step's outcome: the verdict it gave (model or labelled rules fallback) or why it could give none. */
 export interface AiRecord {
   verdict: Verdict;
@@ -122,11 +135,17 @@ export interface ValidationResult {
   startedAt: string;
   durationMs: number;
   waves: string[][];
+  /** The image overrides applied to every rendered pod (`spec.images`, `--image-registry`). */
+  images: { overrides: Record<string, string>; registry?: string };
   steps: StepRecord[];
   failure?: RunFailure;
   health?: HealthReport;
+  /** What preflight found before anything was created: server version, problems, the cluster fingerprint. */
+  preflight?: PreflightRecord;
   /** Cluster readiness and monitoring checks run in the health step. */
   checks: CheckResult[];
+  /** The run's window of the cluster's Prometheus metrics; `available: false` with the reason when not configured. */
+  monitoring?: MonitoringEvidence;
   pods: PodTimeline[];
   ai?: AiRecord;
   /** Why the AI step produced no verdict at all (e.g. `--ai required` on a failed run without a provider). */

@@ -12,6 +12,7 @@ import {
   type BaselineResult,
   type CompensationRecord,
   type Progress,
+  type PreflightRecord,
   type ProgressStep,
   type RunFailure,
   type ServiceState,
@@ -31,10 +32,11 @@ export interface RunStart {
   namespace: string;
   waves: string[][];
   startedAt: number;
+  images?: { overrides: Record<string, string>; registry?: string };
 }
 
 export class RunRecord {
-  private step: ProgressStep = StepName.Deploy;
+  private step: ProgressStep = StepName.Preflight;
   private stepStartedAt = 0;
   private readonly steps: StepRecord[] = [];
   private readonly services: Record<string, ServiceState>;
@@ -44,6 +46,8 @@ export class RunRecord {
   failure: RunFailure | undefined;
   health: HealthReport | undefined;
   checks: CheckResult[] = [];
+  preflight: PreflightRecord | undefined;
+  monitoring: ValidationResult['monitoring'];
   pods: PodTimeline[] = [];
   ai: AiRecord | undefined;
   aiError: string | undefined;
@@ -156,6 +160,7 @@ export class RunRecord {
       cleanupProblem,
       health: this.health,
       checks: this.checks,
+      ...(this.monitoring ? { monitoring: this.monitoring } : {}),
       ai: this.ai ? { verdict: this.ai.verdict.verdict, source: this.ai.source } : undefined,
       baseline: this.baseline,
       failOnRegression,
@@ -174,10 +179,13 @@ export class RunRecord {
       startedAt: new Date(this.start.startedAt).toISOString(),
       durationMs: now - this.start.startedAt,
       waves: this.start.waves,
+      images: this.start.images ?? { overrides: {} },
       steps: [...this.steps],
       ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.preflight ? { preflight: this.preflight } : {}),
       ...(this.health ? { health: this.health } : {}),
       checks: this.checks,
+      ...(this.monitoring ? { monitoring: this.monitoring } : {}),
       pods: this.pods,
       ...(this.ai ? { ai: this.ai } : {}),
       ...(this.aiError ? { aiError: this.aiError } : {}),

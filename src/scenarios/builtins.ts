@@ -117,9 +117,123 @@ const microservicesStack = {
   },
 } satisfies ScenarioInput;
 
+const sloTargets = { podReadyP95: '30s', scaleOutP95: '30s', rollingRestartP95: '60s', apiRoundTripP95: '500ms' };
+
+/** The seed's production-sized web stack: nginx ×5 at 500m/512Mi requests, 1 CPU/1Gi limits. */
+const highLoad = {
+  apiVersion: 'kubeproof.dev/v1',
+  kind: 'Scenario',
+  metadata: {
+    name: 'high-load',
+    description: 'The web stack at production replica counts: nginx ×5 (500m/512Mi requests) in front of a backend.',
+  },
+  spec: {
+    requires: { minNodes: 3, minNodeCpu: '4', minNodeMemory: '8Gi' },
+    timeouts: { total: '20m', ready: '3m' },
+    samples: 5,
+    targets: sloTargets,
+    services: [
+      {
+        name: 'frontend',
+        image: 'nginx:1.27',
+        replicas: 5,
+        ports: [{ name: 'http', port: 80 }],
+        resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+        readiness: { http: { path: '/', port: 80 } },
+        dependsOn: [{ service: 'backend', condition: 'ready' }],
+      },
+      {
+        name: 'backend',
+        image: httpStandIn,
+        replicas: 3,
+        ports: [{ name: 'http', port: 8080 }],
+        resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+        readiness: { http: { path: '/', port: 8080 } },
+      },
+    ],
+  },
+} satisfies ScenarioInput;
+
+/** The seed's small-cluster profile: 100m/128Mi requests, 200m/256Mi limits, inside a ResourceQuota. */
+const resourceConstrained = {
+  apiVersion: 'kubeproof.dev/v1',
+  kind: 'Scenario',
+  metadata: {
+    name: 'resource-constrained',
+    description: 'Small requests and tight limits inside a ResourceQuota: does a small cluster still run the stack?',
+  },
+  spec: {
+    requires: { minNodes: 1, minNodeCpu: '1', minNodeMemory: '2Gi' },
+    timeouts: { total: '15m', ready: '2m' },
+    samples: 5,
+    targets: sloTargets,
+    // Room for the services below, the baseline's extra replica and surge, and the checks' pods (PDB, DaemonSet).
+    resourceQuota: {
+      hard: {
+        'requests.cpu': '1',
+        'requests.memory': '1280Mi',
+        'limits.cpu': '2',
+        'limits.memory': '2560Mi',
+        pods: '20',
+      },
+    },
+    services: [
+      {
+        name: 'web',
+        image: httpStandIn,
+        replicas: 2,
+        ports: [{ name: 'http', port: 8080 }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        readiness: { http: { path: '/', port: 8080 } },
+        dependsOn: [{ service: 'cache', condition: 'ready' }],
+      },
+      {
+        name: 'cache',
+        image: 'redis:7',
+        replicas: 1,
+        ports: [{ name: 'redis', port: 6379 }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        readiness: { tcp: { port: 6379 } },
+      },
+    ],
+  },
+} satisfies ScenarioInput;
+
+/** The seed's AI/ML workload: 2 inference replicas, 2 CPU / 4Gi and one GPU each. */
+const gpuInference = {
+  apiVersion: 'kubeproof.dev/v1',
+  kind: 'Scenario',
+  metadata: {
+    name: 'gpu-inference',
+    description: 'GPU model serving: 2 inference replicas with 2 CPU / 4Gi and one nvidia.com/gpu each.',
+  },
+  spec: {
+    requires: { minNodes: 1, minNodeCpu: '4', minNodeMemory: '8Gi', extendedResources: { 'nvidia.com/gpu': 1 } },
+    timeouts: { total: '20m', ready: '5m' },
+    samples: 3,
+    targets: { podReadyP95: '60s', scaleOutP95: '60s', rollingRestartP95: '120s', apiRoundTripP95: '500ms' },
+    services: [
+      {
+        name: 'inference',
+        image: 'nvcr.io/nvidia/tritonserver:24.08-py3',
+        replicas: 2,
+        ports: [{ name: 'http', port: 8000 }],
+        resources: {
+          requests: { cpu: '2', memory: '4Gi', 'nvidia.com/gpu': '1' },
+          limits: { cpu: '4', memory: '8Gi', 'nvidia.com/gpu': '1' },
+        },
+        readiness: { http: { path: '/v2/health/ready', port: 8000 } },
+      },
+    ],
+  },
+} satisfies ScenarioInput;
+
 export const builtinScenarios: Readonly<Record<string, ScenarioInput>> = {
   'web-app-stack': webAppStack,
   'microservices-stack': microservicesStack,
+  'high-load': highLoad,
+  'resource-constrained': resourceConstrained,
+  'gpu-inference': gpuInference,
 };
 
 export const builtinScenarioNames: readonly string[] = Object.keys(builtinScenarios);

@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 import { durationFormatHint, parseDuration } from './duration';
 import { isQuantity, quantityFormatHint } from './quantity';
+import { clusterCheckIds } from '../checks/ids';
+import { didYouMean } from './suggest';
 
 /** Longest service or scenario name: leaves room for the run suffix kubeproof adds to namespaces. */
 export const maxNameLength = 40;
@@ -90,4 +92,34 @@ export const labelKeySchema = z.string().refine(isLabelKey, {
 export const labelValueSchema = stringValueSchema.refine(isLabelValue, {
   error:
     "label values must be empty or at most 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit",
+});
+
+/** Container image references (`nginx:1.27`, `registry.local:5000/team/app@sha256:…`): no whitespace. */
+export const imageRefSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^\S+$/, { error: 'must be a container image reference without whitespace, e.g. nginx:1.27' });
+
+const resourceName = /^(cpu|memory|ephemeral-storage|hugepages-[A-Za-z0-9.]+)$/;
+
+/** cpu, memory, ephemeral-storage, hugepages-<size>, or a domain-prefixed extended resource (`nvidia.com/gpu`). */
+export const resourceNameSchema = z
+  .string()
+  .refine((name) => resourceName.test(name) || (name.includes('/') && isLabelKey(name)), {
+    error:
+      'resource names must be cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource with a domain, e.g. nvidia.com/gpu',
+  });
+
+/** `1.30`, `v1.30.2`: major.minor with an optional patch. */
+export const kubernetesVersionSchema = z
+  .string({ error: 'must be a Kubernetes version such as "1.30" or "v1.30.2"' })
+  .regex(/^v?\d+\.\d+(\.\d+)?$/, { error: 'must be a Kubernetes version such as "1.30" or "v1.30.2"' });
+
+/** One of the cluster readiness checks `kubeproof checks list` names. */
+export const checkIdSchema = z.string({ error: 'must be a check id' }).superRefine((id, ctx) => {
+  if (clusterCheckIds.includes(id)) return;
+  ctx.addIssue({
+    code: 'custom',
+    input: id,
+    message: `unknown check${didYouMean(id, clusterCheckIds) || `; checks: ${clusterCheckIds.join(', ')}`} (see kubeproof checks list)`,
+  });
 });

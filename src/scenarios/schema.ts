@@ -16,14 +16,42 @@ import {
   quantitySchema,
   stringValueSchema,
 } from './fields';
+import { checkIdSchema, imageRefSchema, kubernetesVersionSchema, resourceNameSchema } from './fields';
 import { checkDependencies } from './planner';
 import { parseQuantity } from './quantity';
 
-const resourceListSchema = z.strictObject({ cpu: quantitySchema.optional(), memory: quantitySchema.optional() });
+/** cpu, memory, ephemeral-storage, hugepages-*, or an extended resource such as `nvidia.com/gpu`. */
+const resourceListSchema = z.record(resourceNameSchema, quantitySchema);
+
+const standardResource = (name: string) =>
+  name === 'cpu' || name === 'memory' || name === 'ephemeral-storage' || name.startsWith('hugepages-');
 
 const resourcesSchema = z
   .strictObject({ requests: resourceListSchema.optional(), limits: resourceListSchema.optional() })
   .superRefine((resources, ctx) => {
+    // Kubernetes' rules for extended resources: whole numbers, and a request (if any) equal to the limit.
+    for (const [list, values] of [
+      ['requests', resources.requests],
+      ['limits', resources.limits],
+    ] as const) {
+      for (const [name, quantity] of Object.entries(values ?? {})) {
+        if (standardResource(name) || quantity === undefined) continue;
+        if (!Number.isInteger(parseQuantity(quantity))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, name],
+            message: 'extended resources must be whole numbers',
+            input: quantity,
+          });
+        } else if (list === 'requests' && resources.limits?.[name] !== quantity) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['limits', name],
+            message: `must be set and equal requests.${name} (${quantity}): Kubernetes requires it for extended resources`,
+          });
+        }
+      }
+    }
     for (const kind of ['cpu', 'memory'] as const) {
       const request = resources.requests?.[kind];
       const limit = resources.limits?.[kind];
@@ -132,6 +160,24 @@ const targetsSchema = z.strictObject({
   apiRoundTripP95: durationSchema.optional(),
 });
 
+/** What the cluster must offer before a run starts; preflight checks it and refuses the run otherwise. */
+const requiresSchema = z.strictObject({
+  /** Ready, schedulable nodes that meet minNodeCpu and minNodeMemory. */
+  minNodes: z
+    .int({ error: 'must be a whole number between 1 and 10000' })
+    .min(1, { error: 'must be at least 1' })
+    .max(10000, { error: 'must be at most 10000' })
+    .optional(),
+  minNodeCpu: quantitySchema.optional(),
+  minNodeMemory: quantitySchema.optional(),
+  /** At least one Ready, schedulable node must have this much allocatable, e.g. `nvidia.com/gpu: 1`. */
+  extendedResources: z
+    .record(resourceNameSchema, z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }))
+    .default({}),
+  /** e.g. `1.30` or `v1.30.2`; the server's version must be at least this. */
+  minKubernetesVersion: kubernetesVersionSchema.optional(),
+});
+
 const specSchema = z.strictObject({
   timeouts: timeoutsSchema.prefault({}),
   samples: z
@@ -145,7 +191,17 @@ const specSchema = z.strictObject({
   services: z
     .array(serviceSchema)
     .min(1, { error: 'must list at least one service' })
-    .max(30, { error: 'must list at most 30 services' }),
+    // Preflight guards capacity; this cap only stops a runaway file.
+    .max(1000, { error: 'must list at most 1000 services' }),
+  requires: requiresSchema.optional(),
+  /** Cluster readiness checks to run in the health step, by id (`kubeproof checks list`); default: all of them. */
+  checks: z.array(checkIdSchema).optional(),
+  /** Image replacements applied to every rendered pod (air-gapped clusters): `nginx:1.27: registry.local/nginx:1.27`. */
+  images: z.record(imageRefSchema, imageRefSchema).default({}),
+  /** A ResourceQuota put on the run namespace before any service is applied (e.g. for small, shared clusters). */
+  resourceQuota: z.strictObject({ hard: z.record(z.string().min(1), quantitySchema) }).optional(),
+  /** Let health probes connect to link-local addresses (169.254.0.0/16, fe80::/10); off because that is cloud metadata. */
+  allowLinkLocalProbes: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
 export const ScenarioSchema = z
@@ -186,3 +242,4 @@ export type PortSpec = ServiceSpec['ports'][number];
 export type Readiness = NonNullable<ServiceSpec['readiness']>;
 export type Dependency = ServiceSpec['dependsOn'][number];
 export type Targets = Scenario['spec']['targets'];
+export type Requirements = NonNullable<Scenario['spec']['requires']>;

@@ -3,6 +3,8 @@
  * shared ledger task queue (the baseline ledgers' workflows), sharing one connection and one workflow bundle.
  * Used by the worker process, the CLI's embedded worker, and the tests.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -10,6 +12,14 @@ import { LEDGER_TASK_QUEUE } from '../run/ledger';
 import { checkSearchAttributes } from './check-search-attributes';
 
 export const workflowsPath = require.resolve('../workflows');
+
+/** Written by `npm run build` (scripts/bundle-workflows.ts) next to the compiled worker. */
+export const prebuiltBundlePath = path.join(__dirname, '..', 'workflow-bundle.js');
+
+/** The build's prebundled workflow code, so a packaged worker starts without webpack; absent in a checkout. */
+function prebuiltWorkflowBundle(): WorkerOptions['workflowBundle'] | undefined {
+  return fs.existsSync(prebuiltBundlePath) ? { codePath: prebuiltBundlePath } : undefined;
+}
 
 export interface CreateWorkerOptions {
   address: string;
@@ -46,6 +56,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
   }
   const workflowBundle =
     opts.workflowBundle ??
+    prebuiltWorkflowBundle() ??
     (await bundleWorkflowCode({
       workflowsPath,
       // webpack's per-module report is noise for a CLI user; warnings and errors still show.

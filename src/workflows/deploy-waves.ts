@@ -6,7 +6,7 @@
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { AwaitResult } from '../k8s/deploy';
-import type { RunIdentity } from '../k8s/render';
+import type { ImageOptions, RunIdentity } from '../k8s/render';
 import { blameDependency, blameSettled, errorTypeOfState } from '../run/blame';
 import type { RunFailure } from '../run/contracts';
 import type { RunRecord } from '../run/record';
@@ -27,6 +27,8 @@ export interface DeployContext {
   record: RunRecord;
   /** Every activity this step starts; after a failure the workflow cancels them and waits until they stopped. */
   inflight: Set<Promise<unknown>>;
+  /** `spec.images` and `--image-registry`, applied to every pod rendered. */
+  images: ImageOptions;
 }
 
 /** Deploys every wave and returns when each service has settled: Ready, timed out, unschedulable, crash-looping. */
@@ -95,6 +97,7 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
           service: svc,
           timeoutMs,
           notBefore: Date.now(),
+          images: ctx.images,
         });
         // Observed at once so a failure is never an unhandled rejection; dependents and the settle loop read it.
         track.then(

@@ -45,6 +45,9 @@ type Activities = ReturnType<typeof activities.createActivities>;
 const api = (summary: string) => proxyActivities<Activities>({ ...quick, summary });
 const createApi = (summary: string) => proxyActivities<Activities>({ ...creating, summary });
 const healthApi = (summary: string) => proxyActivities<Activities>({ ...checking, summary });
+/** Evidence of a failed run: one attempt, best effort (what is gone is gone; cleanup must not wait for it). */
+const snapshotApi = (summary: string) =>
+  proxyActivities<Activities>({ ...checking, retry: { maximumAttempts: 1 }, summary });
 const aiApi = (summary: string) => proxyActivities<Activities>({ ...judging, summary });
 const cleanupApi = (summary: string) => proxyActivities<Activities>({ ...cleaning, summary });
 const measureApi = (timeoutMs: number, summary: string) =>
@@ -57,6 +60,10 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   const runKey = runKeyOf(info.workflowId);
   const run = { runId: runKey, scenario: scenario.metadata.name, workflowId: info.workflowId };
   const failOnRegression = input.failOnRegression ?? scenario.spec.failOnRegression;
+  const imageOptions = {
+    images: scenario.spec.images,
+    ...(input.imageRegistry ? { imageRegistry: input.imageRegistry } : {}),
+  };
   const record = new RunRecord({
     workflowId: info.workflowId,
     runId: info.runId,
@@ -66,6 +73,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     namespace: namespaceFor(scenario.metadata.name, runKey),
     waves,
     startedAt: Date.now(),
+    images: { overrides: scenario.spec.images, ...(input.imageRegistry ? { registry: input.imageRegistry } : {}) },
   });
   setHandler(progressQuery, () => record.progress(Date.now()));
   upsertSearchAttributes([
@@ -121,21 +129,53 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
 
   try {
     await forward.run(async () => {
+      // Before anything is created: permissions, capacity, spec.requires. A refusal creates nothing.
+      await step(StepName.Preflight, async () => {
+        const target = input.skipBaseline ? undefined : baselineTarget().name;
+        const checked = await api('preflight: permissions, capacity, requirements').preflight({
+          run,
+          cluster,
+          scenario,
+          ...(target ? { baselineTarget: target } : {}),
+        });
+        const { ok: _ok, message, ...found } = checked;
+        record.preflight = found;
+        if (!checked.ok) throw new Blamed({ step: StepName.Preflight, type: ErrorType.PreflightFailed, message });
+      });
       await step(StepName.Deploy, async () => {
         undo.push({ name: 'delete run namespace', fn: () => cleanup() });
         record.namespaceAttempted();
-        await createApi('create run namespace').applyNamespace({ run, cluster });
-        await deployWaves({ scenario, waves, run, cluster, record, inflight });
+        await createApi('create run namespace').applyNamespace({
+          run,
+          cluster,
+          ...(scenario.spec.resourceQuota ? { resourceQuota: scenario.spec.resourceQuota } : {}),
+        });
+        await deployWaves({ scenario, waves, run, cluster, record, inflight, images: imageOptions });
       });
       const health = await step(StepName.Health, async () => {
         const report = await healthApi(`check health of ${scenario.spec.services.length} services`).checkHealth({
           run,
           cluster,
           services: scenario.spec.services,
+          allowLinkLocal: scenario.spec.allowLinkLocalProbes,
         });
         record.health = report;
         const sick = blameHealth(report);
         if (sick) throw new Blamed(sick);
+        // After the workload's own health: the checks' evictions and DaemonSet pods add events to the namespace.
+        record.checks = await healthApi('cluster readiness checks').runClusterChecks({
+          run,
+          cluster,
+          ...(scenario.spec.checks ? { checks: scenario.spec.checks } : {}),
+          pods: record.pods,
+        });
+        const monitored = await healthApi("monitoring: Prometheus, alert pipeline, the run's metrics").checkMonitoring({
+          runKey,
+          namespace: namespaceFor(scenario.metadata.name, runKey),
+          startedAt: record.progress(Date.now()).startedAt,
+        });
+        record.checks.push(...monitored.checks);
+        record.monitoring = monitored.evidence;
         return report;
       });
       await step(StepName.Ai, () => judge(health, false));
@@ -174,6 +214,18 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     ...(result.baseline ? [{ key: SearchAttr.Grade, value: result.baseline.overall }] : []),
   ]);
   setCurrentDetails(record.details(Date.now()));
+  // kubeproof's own /metrics; best effort, a metrics hiccup never changes the run.
+  await CancellationScope.nonCancellable(() =>
+    api('record run metrics')
+      .recordRunMetrics({
+        scenario: result.scenario,
+        cluster,
+        verdict: result.verdict,
+        steps: result.steps,
+        leftovers: result.cleanup?.left.length ?? 0,
+      })
+      .catch(() => undefined),
+  );
   if (result.cleanupProblem) {
     throw ApplicationFailure.create({
       type: ErrorType.LeftoverObjects,
@@ -209,7 +261,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   /** The evidence of a failed run, read before cleanup removes it: pods, events, endpoints. Best effort. */
   async function snapshot(): Promise<void> {
     try {
-      record.health = await healthApi('capture evidence of the failure before cleanup').checkHealth({
+      record.health = await snapshotApi('capture evidence of the failure before cleanup').checkHealth({
         run,
         cluster,
         services: scenario.spec.services,
@@ -254,9 +306,13 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
     };
   }
 
+  /** The service the baseline measures: the first one not simulated to misbehave. */
+  function baselineTarget() {
+    return scenario.spec.services.find((s) => !s.podLabels['kubeproof.dev/simulate']) ?? scenario.spec.services[0]!;
+  }
+
   async function baseline(): Promise<void> {
-    const target =
-      scenario.spec.services.find((s) => !s.podLabels['kubeproof.dev/simulate']) ?? scenario.spec.services[0]!;
+    const target = baselineTarget();
     const samples = input.samples ?? scenario.spec.samples;
     // Worst case per sample: a scale-out, a scale-in and a rollout, each bounded by the ready timeout.
     const measured = await measureApi(

@@ -4,12 +4,21 @@ import { runSelector } from '../../src/k8s/render';
 import { runKeyOf } from '../../src/run/identity';
 import { stack } from './env';
 
-let clients: { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } | undefined;
-export function kube(): { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } {
+interface TestClients {
+  core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
+  policy: k8s.PolicyV1Api;
+}
+let clients: TestClients | undefined;
+export function kube(): TestClients {
   if (!clients) {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(stack.kubeconfig);
-    clients = { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api) };
+    clients = {
+      core: kc.makeApiClient(k8s.CoreV1Api),
+      apps: kc.makeApiClient(k8s.AppsV1Api),
+      policy: kc.makeApiClient(k8s.PolicyV1Api),
+    };
   }
   return clients;
 }
@@ -20,15 +29,23 @@ export function kube(): { core: k8s.CoreV1Api; apps: k8s.AppsV1Api } {
  */
 export async function leftovers(workflowId: string): Promise<string[]> {
   const labelSelector = runSelector(runKeyOf(workflowId));
-  const { core, apps } = kube();
-  const [ns, deployments, services, pods, configMaps] = await Promise.all([
+  const { core, apps, policy } = kube();
+  const [ns, deployments, services, pods, configMaps, daemonSets, quotas, limitRanges, pdbs] = await Promise.all([
     core.listNamespace({ labelSelector }),
     apps.listDeploymentForAllNamespaces({ labelSelector }),
     core.listServiceForAllNamespaces({ labelSelector }),
     core.listPodForAllNamespaces({ labelSelector }),
     core.listConfigMapForAllNamespaces({ labelSelector }),
+    apps.listDaemonSetForAllNamespaces({ labelSelector }),
+    core.listResourceQuotaForAllNamespaces({ labelSelector }),
+    core.listLimitRangeForAllNamespaces({ labelSelector }),
+    policy.listPodDisruptionBudgetForAllNamespaces({ labelSelector }),
   ]);
   return [
+    ...daemonSets.items.map((o) => `DaemonSet/${o.metadata?.name}`),
+    ...quotas.items.map((o) => `ResourceQuota/${o.metadata?.name}`),
+    ...limitRanges.items.map((o) => `LimitRange/${o.metadata?.name}`),
+    ...pdbs.items.map((o) => `PodDisruptionBudget/${o.metadata?.name}`),
     ...ns.items.map((o) => `Namespace/${o.metadata?.name}`),
     ...deployments.items.map((o) => `Deployment/${o.metadata?.name}`),
     ...services.items.map((o) => `Service/${o.metadata?.name}`),

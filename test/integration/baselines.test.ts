@@ -140,7 +140,9 @@ describe('baselines over time', () => {
         const [action] = (await describeSchedule(client, id)).info.recentActions;
         assert.ok(action, 'the schedule started one run');
         // The worker stays until the run has cleaned up and closed: a run left Running would leak its namespace.
-        const result = (await client.workflow.getHandle(action.action.workflow.workflowId).result()) as ValidationResult;
+        const result = (await client.workflow
+          .getHandle(action.action.workflow.workflowId)
+          .result()) as ValidationResult;
         assert.deepEqual(result.cleanup?.left, []);
         return action.action.workflow.workflowId;
       });

@@ -100,6 +100,7 @@ describe('validateScenario on the local stack', () => {
     assert.deepEqual(
       result.steps.map((s) => [s.name, s.status]),
       [
+        ['preflight', 'ok'],
         ['deploy', 'ok'],
         ['health', 'ok'],
         ['ai', 'ok'],
@@ -163,7 +164,7 @@ describe('validateScenario on the local stack', () => {
     assert.deepEqual(await leftovers(workflowId), []);
   });
 
-  it('fails when a service cannot be scheduled, with the scheduler reason, and cleans up', async () => {
+  it('refuses at preflight, creating nothing, a service no node has room for, and explains what to do', async () => {
     const scenario = variant('web-app-stack', (s) => {
       if (s.name === 'frontend')
         s.resources = { requests: { cpu: '64', memory: '128Mi' }, limits: { cpu: '64', memory: '128Mi' } };
@@ -171,15 +172,15 @@ describe('validateScenario on the local stack', () => {
     const { outcome, workflowId } = await runOnStack(scenario, { skipBaseline: true });
     assert.ok(outcome.ok);
     assert.equal(outcome.result.verdict, 'fail');
-    assert.equal(outcome.result.failure?.type, 'Unschedulable');
-    assert.equal(outcome.result.failure?.step, 'deploy');
-    assert.equal(outcome.result.failure?.service, 'frontend');
-    assert.match(outcome.result.failure?.message ?? '', /Insufficient cpu/);
-    // The rules explanation says what to do about it.
-    assert.match(
-      JSON.stringify(outcome.result.ai?.verdict.recommendations),
-      /frontend could not be scheduled.*add node capacity/,
+    assert.equal(outcome.result.failure?.type, 'PreflightFailed');
+    assert.equal(outcome.result.failure?.step, 'preflight');
+    assert.match(outcome.result.failure?.message ?? '', /cpu/i);
+    assert.equal(outcome.result.namespace, '', 'nothing was created');
+    assert.deepEqual(
+      outcome.result.steps.map((s) => s.name),
+      ['preflight', 'cleanup'],
     );
+    assert.equal(outcome.result.ai?.explainsFailure, true);
     assert.deepEqual(await leftovers(workflowId), []);
   });
 

@@ -38,12 +38,15 @@ export const chainScenario: Scenario = parseScenarioData(
 
 /** The calls the forward path of a passing run makes, in order. */
 export const forwardCalls = [
+  'preflight',
   'applyNamespace',
   'deployService c',
   'deployService b',
   'awaitService b healthy',
   'deployService a',
   'checkHealth',
+  'runClusterChecks',
+  'checkMonitoring',
   'judgeRun',
   'measureBaseline',
   'ledgerHistory',
@@ -76,6 +79,11 @@ export function healthReport(services: readonly string[], problems: Record<strin
 
 /** Stubs for a run in which everything succeeds; tests override a few through `stubActivities`. */
 export const passingStubs: Activities = {
+  preflight: () => Promise.resolve({ ok: true, serverVersion: 'v1.36.3', problems: [], message: '' }),
+  runClusterChecks: () => Promise.resolve([]),
+  checkMonitoring: () =>
+    Promise.resolve({ checks: [], evidence: { available: false, reason: 'monitoring unset in tests' } }),
+  recordRunMetrics: () => Promise.resolve(),
   applyNamespace: ({ run }: Input<'applyNamespace'>) => Promise.resolve({ namespace: `kp-${run.scenario}-test` }),
   deployService: ({ service }: Input<'deployService'>) =>
     Promise.resolve({

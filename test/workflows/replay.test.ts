@@ -32,7 +32,7 @@ describe('replaying recorded validation runs', () => {
   it('replays a passing run without a determinism violation', async () => {
     const history = load('passing-run');
     assert.ok(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes, 'the recording is of a completed run');
-    assert.deepEqual(scheduled(history).slice(-2), ['recordBaseline', 'cleanupRun']);
+    assert.deepEqual(scheduled(history).slice(-3), ['recordBaseline', 'cleanupRun', 'recordRunMetrics']);
     await replay('passing-run', history);
   });
 
@@ -44,7 +44,7 @@ describe('replaying recorded validation runs', () => {
     );
     assert.deepEqual(
       scheduled(history).slice(-3),
-      ['checkHealth', 'cleanupRun', 'judgeRun'],
+      ['cleanupRun', 'judgeRun', 'recordRunMetrics'],
       'the AI explains after cleanup',
     );
     await replay('compensated-run', history);

@@ -72,7 +72,7 @@ async function failureOf(handle: Handle): Promise<{ failure: ApplicationFailure;
 }
 
 /** The calls a failed run makes after its forward path: evidence snapshot (if health never ran), cleanup, AI. */
-const afterDeployFailure = ['checkHealth', 'cleanupRun', 'judgeRun'];
+const afterDeployFailure = ['checkHealth', 'cleanupRun', 'judgeRun', 'recordRunMetrics'];
 
 const services = chainScenario.spec.services.map((s) => s.name);
 const deployStub: Activities['deployService'] = (input) => passingStubs.deployService(input);
@@ -82,13 +82,14 @@ describe('validateScenario saga', () => {
     const { activities, calls } = stubActivities();
     const result = await run(activities, recordOf);
 
-    assert.deepEqual(calls, [...forwardCalls, ...undoCalls]);
+    assert.deepEqual(calls, [...forwardCalls, ...undoCalls, 'recordRunMetrics']);
     assert.equal(result.verdict, 'pass');
     assert.equal(result.ending, 'finished');
     assert.equal(result.failure, undefined);
     assert.deepEqual(
       result.steps.map((s) => [s.name, s.status]),
       [
+        ['preflight', 'ok'],
         ['deploy', 'ok'],
         ['health', 'ok'],
         ['ai', 'ok'],
@@ -158,10 +159,12 @@ describe('validateScenario saga', () => {
         ...forwardCalls.slice(0, forwardCalls.indexOf('checkHealth') + 1),
         'cleanupRun',
         'judgeRun',
+        'recordRunMetrics',
       ]);
       assert.deepEqual(
         result.steps.map((s) => [s.name, s.status]),
         [
+          ['preflight', 'ok'],
           ['deploy', 'ok'],
           ['health', 'failed'],
           ['cleanup', 'ok'],
@@ -192,7 +195,7 @@ describe('validateScenario saga', () => {
       type: 'ServiceNotReady',
       message: 'service c (needed "ready" by b): 0/1 pods ready after 20s',
     });
-    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
   });
 
   it(
@@ -213,8 +216,36 @@ describe('validateScenario saga', () => {
         type: 'ServiceNotReady',
         message: 'service a: 0/1 pods ready after 20s',
       });
-      assert.deepEqual(calls.slice(-3), afterDeployFailure);
+      assert.deepEqual(calls.slice(-4), afterDeployFailure);
       assert.ok(!calls.includes('judgeRun') || calls.indexOf('judgeRun') > calls.indexOf('cleanupRun'));
+    },
+  );
+
+  it(
+    'fails the preflight step, creates nothing, and still explains, when the cluster cannot hold the run',
+    { timeout },
+    async () => {
+      const { activities, calls } = stubActivities({
+        preflight: () =>
+          Promise.resolve({
+            ok: false,
+            serverVersion: 'v1.36.3',
+            problems: [{ what: 'capacity: cpu', detail: 'needs 64 CPU per node, largest has 8', remedy: 'add nodes' }],
+            message: 'capacity: cpu: needs 64 CPU per node, largest has 8. To fix: add nodes.',
+          }),
+      });
+      const result = await run(activities, recordOf);
+      assert.deepEqual(
+        calls,
+        ['preflight', 'judgeRun', 'recordRunMetrics'],
+        'no namespace create, no snapshot, no cleanup',
+      );
+      assert.equal(result.verdict, 'fail');
+      assert.equal(result.failure?.step, 'preflight');
+      assert.equal(result.failure?.type, 'PreflightFailed');
+      assert.match(result.failure?.message ?? '', /needs 64 CPU per node/);
+      assert.equal(result.namespace, '');
+      assert.equal(result.cleanupProblem, undefined, 'nothing was created, so nothing is left');
     },
   );
 
@@ -282,7 +313,7 @@ describe('validateScenario saga', () => {
     { timeout },
     async () => {
       const { calls, result } = await cancelWhileDeploying('c');
-      assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+      assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
       assert.equal(result.failure?.step, 'deploy');
       assert.deepEqual(result.cleanup?.left, []);
     },
@@ -290,7 +321,7 @@ describe('validateScenario saga', () => {
 
   it('ends cancelled, not failed, when cancelled while the last service is still deploying', { timeout }, async () => {
     const { calls } = await cancelWhileDeploying('a');
-    assert.deepEqual(calls.slice(-3), afterDeployFailure);
+    assert.deepEqual(calls.slice(-4), afterDeployFailure);
   });
 
   it('starts cleanup only after a cancelled namespace create has really stopped', { timeout }, async () => {
@@ -369,7 +400,7 @@ describe('validateScenario saga', () => {
     assert.equal(result.failure?.type, 'TotalTimeout');
     assert.equal(result.failure?.step, 'health');
     assert.equal(result.ending, 'step-failed');
-    assert.deepEqual(calls.slice(-2), ['cleanupRun', 'judgeRun']);
+    assert.deepEqual(calls.slice(-3), ['cleanupRun', 'judgeRun', 'recordRunMetrics']);
     assert.deepEqual(result.cleanup?.left, []);
   });
 
@@ -393,7 +424,7 @@ describe('validateScenario saga', () => {
     assert.equal(result.failure?.step, 'deploy');
     assert.match(result.failure?.message ?? '', /Deployment "c" is invalid/);
     assert.equal(calls.filter((c) => c === 'deployService c').length, 1);
-    assert.deepEqual(calls, ['applyNamespace', 'deployService c', ...afterDeployFailure]);
+    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
   });
 
   it('retries a transient API failure and then passes', { timeout }, async () => {
@@ -442,12 +473,15 @@ describe('validateScenario saga', () => {
     assert.deepEqual(during.services, { a: 'waiting-for-dependencies', b: 'starting', c: 'ready' });
     assert.equal(during.namespace, result.namespace);
     assert.equal(during.workflowId, result.workflowId);
-    assert.deepEqual(during.steps, []);
+    assert.deepEqual(
+      during.steps.map((s) => s.name),
+      ['preflight'],
+    );
     assert.equal(after.step, 'done');
     assert.deepEqual(after.services, { a: 'ready', b: 'ready', c: 'ready' });
     assert.deepEqual(
       after.steps.map((s) => s.name),
-      ['deploy', 'health', 'ai', 'baseline', 'cleanup'],
+      ['preflight', 'deploy', 'health', 'ai', 'baseline', 'cleanup'],
     );
   });
 
@@ -523,6 +557,7 @@ describe('validateScenario saga, failure attribution', () => {
       assert.deepEqual(
         result.steps.map((s) => [s.name, s.status]),
         [
+          ['preflight', 'ok'],
           ['deploy', 'failed'],
           ['cleanup', 'ok'],
         ],

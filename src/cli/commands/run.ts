@@ -6,6 +6,7 @@ import { startValidation, type Outcome } from '../../client/validation';
 import { loadScenario, planWaves, type Scenario } from '../../scenarios';
 import { MAX_SAMPLES } from '../../scenarios/limits';
 import type * as CreateWorker from '../../worker/create-worker';
+import type * as WorkerMetrics from '../../worker/metrics';
 import type * as TemporalWorker from '@temporalio/worker';
 import type { AiMode } from '../../run/contracts';
 import { workerDeps } from '../../worker/config';
@@ -26,6 +27,12 @@ const RunFlags = z.object({
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
   ai: z.enum(AiModes).default('auto'),
+  imageRegistry: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, {
+      error: 'must be a registry host with an optional path, e.g. registry.local:5000/mirror',
+    })
+    .optional(),
   samples: z
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number of samples, at least 1' })
@@ -61,6 +68,10 @@ export function registerRun(program: Command): void {
       new Option('--ai <mode>', 'AI verdict: off, auto (fall back to rules), required')
         .choices(AiModes)
         .default('auto'),
+    )
+    .option(
+      '--image-registry <prefix>',
+      'pull every image the scenario does not override from this registry (air-gapped clusters)',
     )
     .option('--samples <n>', 'baseline samples per metric (overrides the scenario)')
     .option('--skip-baseline', 'skip the baseline measurements (quick smoke run)')
@@ -120,6 +131,7 @@ function start(client: Client, scenario: Scenario, flags: RunFlags, cfg: CliConf
     ai: flags.ai,
     samples: flags.samples,
     skipBaseline: flags.skipBaseline,
+    imageRegistry: flags.imageRegistry,
     taskQueue: cfg.taskQueue,
   });
 }
@@ -165,6 +177,14 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
     err(`embedded worker: ${entry.message}${cause === undefined ? '' : `: ${reasonOf(cause)}`}`);
   });
   Runtime.install({ logger, shutdownSignals: [] });
+  // /metrics (and so the alert-pipeline canary) when the port is free; a run without it only skips that check.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, as above
+  const { startMetricsServer, setCanary, parseMetricsEnv } = require('../../worker/metrics') as typeof WorkerMetrics;
+  const metricsEnv = parseMetricsEnv(process.env);
+  const metrics = await startMetricsServer({
+    host: metricsEnv.KUBEPROOF_METRICS_HOST,
+    port: metricsEnv.KUBEPROOF_METRICS_PORT,
+  }).catch(() => undefined);
   let created: Awaited<ReturnType<typeof createWorker>>;
   try {
     created = await createWorker({
@@ -174,9 +194,11 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
       deps: {
         // The same configuration a `kubeproof worker` process reads, from this command's settings.
         ...workerDeps(workerCfg),
+        ...(metrics ? { canary: setCanary } : {}),
       },
     });
   } catch (error) {
+    await metrics?.close();
     // NativeConnection reports an unreachable server as a TransportError; anything else is not about reachability.
     if (!(error instanceof TransportError)) throw error;
     throw unreachableError(`cannot reach Temporal at ${cfg.address} for the embedded worker: ${reasonOf(error)}`);
@@ -185,5 +207,6 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
     return await created.worker.runUntil(fn());
   } finally {
     await created.close();
+    await metrics?.close();
   }
 }

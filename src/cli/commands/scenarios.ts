@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ErrorType, KubeproofError } from '../../errors';
 import { builtinScenarioNames, loadScenario, planWaves } from '../../scenarios';
+import type { Requirements } from '../../scenarios/schema';
 import { ExitCode } from '../exit';
 import { plural } from '../format';
 import { JsonFlag, commandConfig, out, printJson } from '../output';
@@ -44,6 +45,7 @@ function listScenarios(command: Command): ExitCode {
       description: scenario.metadata.description ?? '',
       services: scenario.spec.services.map((s) => s.name),
       waves: planWaves(scenario),
+      requires: scenario.spec.requires ?? null,
     };
   });
   if (flags.json) {
@@ -54,8 +56,23 @@ function listScenarios(command: Command): ExitCode {
   for (const s of all) {
     out(`${s.name.padEnd(width)}  ${s.description}`);
     out(`${''.padEnd(width)}  services: ${s.services.join(', ')} (${plural(s.waves.length, 'wave')})`);
+    out(`${''.padEnd(width)}  requires: ${describeRequirements(s.requires ?? undefined)}`);
   }
   return ExitCode.Ok;
+}
+
+/** `≥ 3 nodes of ≥ 4 CPU / 8Gi, nvidia.com/gpu: 1 on a node, Kubernetes ≥ 1.30`, or `nothing beyond capacity`. */
+export function describeRequirements(requires: Requirements | undefined): string {
+  if (!requires) return 'nothing beyond room for its pods';
+  const size = [requires.minNodeCpu && `${requires.minNodeCpu} CPU`, requires.minNodeMemory]
+    .filter(Boolean)
+    .join(' / ');
+  const parts = [
+    `≥ ${plural(requires.minNodes ?? 1, 'node')}${size ? ` of ≥ ${size}` : ''}`,
+    ...Object.entries(requires.extendedResources).map(([name, count]) => `${name}: ${count} on a node`),
+    ...(requires.minKubernetesVersion ? [`Kubernetes ≥ ${requires.minKubernetesVersion}`] : []),
+  ];
+  return parts.join(', ');
 }
 
 function showScenario(ref: string, command: Command): ExitCode {

@@ -49,6 +49,7 @@ export function passedRun(overrides: Partial<ValidationResult> = {}): Validation
     verdict: 'pass',
     verdictReasons: [],
     checks: [],
+    images: { overrides: {} },
     startedAt: '2025-01-01T00:00:00.000Z',
     durationMs: 34_200,
     waves: [['database', 'cache'], ['backend'], ['frontend']],

@@ -4,8 +4,25 @@ import { describe, it } from 'node:test';
 import { builtinScenarioNames, loadScenario, planWaves } from '../../../src/scenarios';
 
 describe('built-in scenarios', () => {
-  it('offers web-app-stack and microservices-stack', () => {
-    assert.deepEqual([...builtinScenarioNames].sort(), ['microservices-stack', 'web-app-stack']);
+  it('offers the web and microservices stacks and the seed catalogue', () => {
+    assert.deepEqual([...builtinScenarioNames].sort(), [
+      'gpu-inference',
+      'high-load',
+      'microservices-stack',
+      'resource-constrained',
+      'web-app-stack',
+    ]);
+  });
+
+  it('gives each seed scenario requirements sized like the seed', () => {
+    assert.deepEqual(loadScenario('high-load').spec.requires, {
+      minNodes: 3,
+      minNodeCpu: '4',
+      minNodeMemory: '8Gi',
+      extendedResources: {},
+    });
+    assert.deepEqual(loadScenario('gpu-inference').spec.requires?.extendedResources, { 'nvidia.com/gpu': 1 });
+    assert.ok(loadScenario('resource-constrained').spec.resourceQuota);
   });
 
   it('every built-in passes the schema and names itself', () => {

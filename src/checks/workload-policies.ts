@@ -1,0 +1,164 @@
+/**
+ * DaemonSet reach, and ResourceQuota / LimitRange enforcement. Objects are run-labelled, in the run namespace, and
+ * deleted when the check ends, so they never constrain the scenario's own pods or the baseline that follows.
+ */
+import type * as k8s from '@kubernetes/client-node';
+import type { ClusterCheckContext } from './context';
+import { checkLabels, errorBody, pausePodSpec, pollUntil, statusCode } from './context';
+import { ClusterCheckId } from './ids';
+import type { CheckDefinition } from './model';
+import { Label } from '../k8s/render';
+
+export const daemonSetCheck: CheckDefinition<ClusterCheckContext> = {
+  id: ClusterCheckId.DaemonSet,
+  title: 'DaemonSet reaches every node',
+  description:
+    'Creates a DaemonSet in the run namespace: it must be scheduled on every schedulable node and become Ready.',
+  timeoutMs: 90_000,
+  async run(ctx, signal) {
+    const name = 'kubeproof-check-daemonset';
+    const labels = checkLabels(ctx, ClusterCheckId.DaemonSet);
+    const selector = { 'kubeproof.dev/check': ClusterCheckId.DaemonSet, [Label.RunId]: labels[Label.RunId] ?? '' };
+    const { apps, core } = ctx.clients;
+    try {
+      const nodes = (await core.listNode()).items.filter(
+        (n) =>
+          n.spec?.unschedulable !== true &&
+          n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+          !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+      );
+      await apps.createNamespacedDaemonSet({
+        namespace: ctx.namespace,
+        body: {
+          metadata: { name, labels },
+          spec: { selector: { matchLabels: selector }, template: { metadata: { labels }, spec: pausePodSpec() } },
+        },
+      });
+      const status = await pollUntil(
+        async () => {
+          const ds = await apps.readNamespacedDaemonSet({ name, namespace: ctx.namespace });
+          const s = ds.status;
+          return s &&
+            s.desiredNumberScheduled >= nodes.length &&
+            s.numberReady >= s.desiredNumberScheduled &&
+            s.desiredNumberScheduled > 0
+            ? s
+            : undefined;
+        },
+        signal,
+        500,
+      );
+      return {
+        status: 'pass',
+        reason: `scheduled on ${status.currentNumberScheduled} of ${nodes.length} schedulable nodes, ${status.numberReady} Ready`,
+        evidence: { schedulableNodes: nodes.length, desired: status.desiredNumberScheduled, ready: status.numberReady },
+      };
+    } finally {
+      await apps
+        .deleteNamespacedDaemonSet({ name, namespace: ctx.namespace, propagationPolicy: 'Background' })
+        .catch(() => undefined);
+    }
+  },
+};
+
+export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
+  id: ClusterCheckId.Quota,
+  title: 'ResourceQuota and LimitRange enforced',
+  description:
+    'A ResourceQuota scoped to Terminating pods (the scenario has none) must refuse a dry-run pod over it and admit one ' +
+    'under it; a LimitRange must fill in default requests and limits on a dry-run pod without them.',
+  timeoutMs: 60_000,
+  async run(ctx, signal) {
+    const { core } = ctx.clients;
+    const namespace = ctx.namespace;
+    const labels = checkLabels(ctx, ClusterCheckId.Quota);
+    const quotaName = 'kubeproof-check-quota';
+    const limitName = 'kubeproof-check-limits';
+    const pod = (name: string, cpu?: string): k8s.V1Pod => {
+      const spec = pausePodSpec();
+      return {
+        metadata: { name, labels },
+        spec: {
+          ...spec,
+          activeDeadlineSeconds: 60,
+          containers: spec.containers.map((c) => ({
+            ...c,
+            resources: cpu ? { requests: { cpu }, limits: { cpu } } : {},
+          })),
+        },
+      };
+    };
+    const evidence: Record<string, unknown> = {};
+    try {
+      await core.createNamespacedResourceQuota({
+        namespace,
+        body: {
+          metadata: { name: quotaName, labels },
+          spec: { hard: { 'requests.cpu': '100m', 'limits.cpu': '100m' }, scopes: ['Terminating'] },
+        },
+      });
+      // Admission enforces a quota only once the quota controller has written its status.
+      await pollUntil(
+        async () =>
+          (await core.readNamespacedResourceQuota({ name: quotaName, namespace })).status?.hard ? true : undefined,
+        signal,
+      );
+      let overRefused = false;
+      try {
+        await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-over-quota', '200m'), dryRun: 'All' });
+      } catch (error) {
+        overRefused = statusCode(error) === 403 && /quota/i.test(errorBody(error));
+        evidence.overQuota = { status: statusCode(error), message: errorBody(error).slice(0, 300) };
+        if (!overRefused) throw error;
+      }
+      await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-under-quota', '50m'), dryRun: 'All' });
+      await core.deleteNamespacedResourceQuota({ name: quotaName, namespace });
+
+      await core.createNamespacedLimitRange({
+        namespace,
+        body: {
+          metadata: { name: limitName, labels },
+          spec: {
+            limits: [
+              {
+                type: 'Container',
+                defaultRequest: { cpu: '10m', memory: '16Mi' },
+                _default: { cpu: '20m', memory: '32Mi' },
+              },
+            ],
+          },
+        },
+      });
+      let defaulted: k8s.V1ResourceRequirements | undefined;
+      try {
+        const admitted = await core.createNamespacedPod({
+          namespace,
+          body: pod('kubeproof-check-defaults'),
+          dryRun: 'All',
+        });
+        defaulted = admitted.spec?.containers[0]?.resources;
+      } finally {
+        await core.deleteNamespacedLimitRange({ name: limitName, namespace }).catch(() => undefined);
+      }
+      evidence.defaulted = defaulted ?? null;
+      if (!overRefused) return { status: 'fail', reason: 'a pod over the ResourceQuota was admitted', evidence };
+      if (defaulted?.requests?.cpu === undefined || defaulted.limits?.memory === undefined) {
+        return {
+          status: 'fail',
+          reason: 'the LimitRange defaults were not applied to a pod without requests and limits',
+          evidence,
+        };
+      }
+      return {
+        status: 'pass',
+        reason: 'a pod over the ResourceQuota was refused, one under it admitted, and LimitRange defaults applied',
+        evidence,
+      };
+    } finally {
+      await Promise.allSettled([
+        core.deleteNamespacedResourceQuota({ name: quotaName, namespace }),
+        core.deleteNamespacedLimitRange({ name: limitName, namespace }),
+      ]);
+    }
+  },
+};

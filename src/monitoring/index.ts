@@ -1,0 +1,5 @@
+export * from './checks';
+export * from './clients';
+export * from './config';
+export * from './evidence';
+export * from './grading';
