@@ -1,4 +1,5 @@
 import { ErrorType, KubeproofError } from '../errors';
+import { AiMode } from '../run/vocabulary';
 import type { AiEnv } from './ai-env';
 import type { Evidence } from './evidence';
 import { HOLMESGPT_DEFAULT_TIMEOUT_MS, HolmesGptProvider } from './holmesgpt-provider';
@@ -13,8 +14,8 @@ import { cleanClusterText, scrubLiterals, truncate } from './sanitize';
 import type { ModelVerdict, Provenance, Verdict } from './verdict';
 import { Severity, VerdictLevel, VerdictSource } from './verdict';
 
-export const AiMode = { Off: 'off', Auto: 'auto', Required: 'required' } as const;
-export type AiMode = (typeof AiMode)[keyof typeof AiMode];
+// Defined once, with the rest of the run's vocabulary.
+export { AiMode };
 
 export const OPENAI_DEFAULT_TIMEOUT_MS = 60_000;
 /**

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { cleanModelText } from './sanitize';
 
-export const VerdictLevel = { Pass: 'pass', Warn: 'warn', Fail: 'fail' } as const;
-export type VerdictLevel = (typeof VerdictLevel)[keyof typeof VerdictLevel];
+import { VerdictLevel } from '../run/vocabulary';
+
+// Defined once, with the rest of the run's vocabulary.
+export { VerdictLevel };
 
 export const Severity = { Info: 'info', Warning: 'warning', Critical: 'critical' } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];

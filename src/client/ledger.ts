@@ -1,12 +1,14 @@
 /** Reading and writing a baseline ledger (the `baselineLedger` entity workflow) through the Temporal client. */
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import {
-  acknowledgeUpdate,
-  baselineLedger,
-  ledgerStateQuery,
-  recordBaselineUpdate,
-} from '../workflows/baseline-ledger';
-import { LEDGER_TASK_QUEUE, type LedgerAck, type LedgerEntry, type LedgerState, ledgerWorkflowId } from '../run/ledger';
+  LEDGER_TASK_QUEUE,
+  LedgerMessage,
+  type LedgerAck,
+  type LedgerEntry,
+  type LedgerState,
+  ledgerWorkflowId,
+} from '../run/ledger';
+import type { baselineLedger } from '../workflows/baseline-ledger';
 
 export interface LedgerRef {
   cluster: string;
@@ -35,13 +37,17 @@ export function findLedgerEntry(state: LedgerState, run: string): LedgerEntry | 
 
 /** Appends an entry, starting the ledger if this (cluster, scenario) has none yet. */
 export async function recordToLedger(client: Client, ref: LedgerRef, entry: LedgerEntry): Promise<{ size: number }> {
-  const startWorkflowOperation = new WithStartWorkflowOperation(baselineLedger, {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof baselineLedger>('baselineLedger', {
     workflowId: ledgerWorkflowId(ref.cluster, ref.scenario),
     taskQueue: LEDGER_TASK_QUEUE,
     args: [{ cluster: ref.cluster, scenario: ref.scenario }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  return client.workflow.executeUpdateWithStart(recordBaselineUpdate, { args: [entry], startWorkflowOperation });
+  // By name (src/run/ledger.ts): the client shares the contract with the workflow, never the workflow's code.
+  return client.workflow.executeUpdateWithStart<typeof baselineLedger, { size: number }, [LedgerEntry]>(
+    LedgerMessage.RecordBaseline,
+    { args: [entry], startWorkflowOperation },
+  );
 }
 
 /** The ledger's state, or an empty one when no baseline was ever recorded for (cluster, scenario). */
@@ -54,7 +60,7 @@ export async function readLedger(
   const handle = client.workflow.getHandle(ledgerWorkflowId(cluster, scenario));
   try {
     // A query is answered by a worker; without a deadline it would wait for one indefinitely.
-    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query(ledgerStateQuery));
+    return await client.withDeadline(Date.now() + timeoutMs, () => handle.query<LedgerState>(LedgerMessage.State));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { cluster, scenario, capacity: 50, entries: [], acks: [] };
     const grpc = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
@@ -81,5 +87,7 @@ export async function acknowledgeRegression(
 ): Promise<LedgerAck> {
   return client.workflow
     .getHandle(ledgerWorkflowId(cluster, scenario))
-    .executeUpdate(acknowledgeUpdate, { args: [ack] });
+    .executeUpdate<LedgerAck, [{ runId?: string; by: string; reason: string }]>(LedgerMessage.Acknowledge, {
+      args: [ack],
+    });
 }

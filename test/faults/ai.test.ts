@@ -34,8 +34,10 @@ describe('fault injection: misbehaving models', () => {
         const { outcome, workflowId } = await withWorker(
           taskQueue,
           async () => {
+            const scenario = loadScenario('web-app-stack');
+            scenario.spec.checks = [];
             const handle = await startValidation(client, {
-              scenario: loadScenario('web-app-stack'),
+              scenario,
               clusterName: 'local-kwok',
               ai: 'auto',
               taskQueue,

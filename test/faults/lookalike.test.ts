@@ -16,6 +16,7 @@ import { recordReliability } from './helpers';
 describe('fault injection: look-alike namespaces', () => {
   it('survives the cleanup of the run whose labels it copies', { timeout: 180_000 }, async () => {
     const scenario = loadScenario('web-app-stack');
+    scenario.spec.checks = [];
     const workflowId = validationWorkflowId('local-kwok', scenario.metadata.name);
     const key = runKeyOf(workflowId);
     const foreign = `lookalike-${key.slice(0, 8)}`;

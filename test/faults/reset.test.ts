@@ -19,6 +19,7 @@ describe('fault injection: Temporal Reset', () => {
     async () => {
       const scenario = loadScenario('web-app-stack');
       for (const svc of scenario.spec.services) svc.podAnnotations = { 'kubeproof.dev/ready-delay': '3s' };
+      scenario.spec.checks = [];
       const { client, close } = await temporalClient();
       const taskQueue = uniqueTaskQueue('fault-reset');
       try {

@@ -44,6 +44,7 @@ describe('the orphan janitor', () => {
       },
     });
     const scenario = loadScenario('web-app-stack');
+    scenario.spec.checks = [];
     for (const s of scenario.spec.services) s.podAnnotations = { 'kubeproof.dev/ready-delay': '30s' };
     const { client, close } = await temporalClient();
     const taskQueue = uniqueTaskQueue('janitor');

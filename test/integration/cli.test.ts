@@ -199,14 +199,17 @@ describe('kubeproof run with an embedded worker', () => {
     assert.deepEqual(await leftovers(result.workflowId), []);
   });
 
-  it('renders the finished run as JUnit XML with a testcase per step and service', async (t) => {
+  it('renders the finished run as JUnit XML with a testcase per step, service and check', async (t) => {
     if (!result) return t.skip('the run above failed');
     const report = await kubeproof(['report', result.workflowId, '--format', 'junit']);
     assertExit(report, 0);
     parseXml(report.stdout);
     assert.ok(report.stdout.includes('<testsuite name="kubeproof web-app-stack"'));
-    assert.equal(report.stdout.split('<testcase ').length - 1, 5 + 4);
-    assert.equal(report.stdout.split('<failure').length - 1, 0);
+    assert.ok(result.checks.length >= 13, `the run ran every readiness check (${result.checks.length})`);
+    assert.equal(report.stdout.split('<testcase ').length - 1, 6 + 4 + result.checks.length);
+    assert.equal(report.stdout.split('classname="checks"').length - 1, result.checks.length);
+    const failedChecks = result.checks.filter((c) => c.status === 'fail').length;
+    assert.equal(report.stdout.split('<failure').length - 1, failedChecks);
   });
 
   it('writes a Markdown report to a file with -o', async (t) => {

@@ -1,5 +1,5 @@
 /**
- * JUnit XML for CI test tabs: one testsuite per run, a testcase per step (classname "steps") and per service
+ * JUnit XML for CI test tabs: one testsuite per run, a testcase per step (classname "steps"), per check ("checks") and per service
  * health check (classname "services"). Pure: a function of the result.
  */
 import type { ValidationResult } from '../../run/contracts';
@@ -24,7 +24,7 @@ export function xmlEscape(text: string): string {
 const seconds = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(3);
 
 interface Case {
-  classname: 'steps' | 'services';
+  classname: 'steps' | 'services' | 'checks';
   name: string;
   status: RowStatus;
   durationMs?: number | undefined;
@@ -58,6 +58,17 @@ export function renderJunit(r: ValidationResult): string {
         : undefined;
       return { classname: 'services' as const, name: s.name, status: s.status, message: s.message, details };
     }),
+    // One testcase per readiness or monitoring check; a warning passes (JUnit has no warning) with its reason kept.
+    ...r.checks.map(
+      (c): Case => ({
+        classname: 'checks',
+        name: c.id,
+        status: c.status === 'fail' ? 'failed' : c.status === 'skipped' ? 'skipped' : 'ok',
+        durationMs: c.durationMs,
+        message: c.reason,
+        details: `${c.status}: ${c.reason}\n${JSON.stringify(c.evidence)}`,
+      }),
+    ),
   ];
   const failures = cases.filter((c) => c.status === 'failed').length;
   const skipped = cases.filter((c) => c.status === 'skipped').length;

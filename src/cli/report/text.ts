@@ -103,6 +103,31 @@ function cleanup(r: ValidationResult): string[] {
   return ['', `Cleanup: deleted ${plural(deleted.length, 'object')} in ${humanDuration(durationMs)}, ${leftText}`];
 }
 
+function verdictReasons(r: ValidationResult): string[] {
+  if (r.verdictReasons.length === 0) return [];
+  return ['', 'Why this verdict:', ...r.verdictReasons.map((reason) => `  - ${oneLine(reason)}`)];
+}
+
+function checks(r: ValidationResult): string[] {
+  if (r.checks.length === 0) return [];
+  const width = Math.max(...r.checks.map((c) => c.id.length));
+  return [
+    '',
+    'Checks:',
+    ...r.checks.map(
+      (c) =>
+        `  ${c.id.padEnd(width)}  ${c.status.toUpperCase().padEnd(7)} ${humanDuration(c.durationMs).padStart(6)}  ${oneLine(c.reason)}`,
+    ),
+  ];
+}
+
+function monitoring(r: ValidationResult): string[] {
+  const m = r.monitoring;
+  if (!m) return [];
+  if ('reason' in m && m.available === false) return ['', `Monitoring evidence: unavailable (${oneLine(m.reason)})`];
+  return ['', `Monitoring evidence: ${oneLine(JSON.stringify(m)).slice(0, 400)}`];
+}
+
 function failure(r: ValidationResult): string[] {
   if (!r.failure) return [];
   const f = r.failure;
@@ -116,9 +141,12 @@ export function renderText(result: ValidationResult): string {
       ...ai(result),
       ...steps(result),
       ...services(result),
+      ...checks(result),
+      ...monitoring(result),
       ...baseline(result),
       ...cleanup(result),
       ...failure(result),
+      ...verdictReasons(result),
     ].join('\n') + '\n'
   );
 }
