@@ -56,7 +56,7 @@ export function createMonitoringActivities(deps: MonitoringDeps) {
       steps: StepRecord[];
       leftovers: number;
     }): Promise<void> {
-      recordRun(input);
+      recordRun({ scenario: input.scenario, cluster: input.cluster, verdict: input.verdict });
       for (const s of input.steps) if (s.status !== 'skipped') observeStep(s.name, s.durationMs);
       recordCleanupLeftovers(input.cluster, input.leftovers);
       return Promise.resolve();

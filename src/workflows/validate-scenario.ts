@@ -43,6 +43,9 @@ type Activities = ReturnType<typeof activities.createActivities>;
  * ("deploy backend (3 replicas)" reads better than a row of identical "deployService").
  */
 const api = (summary: string) => proxyActivities<Activities>({ ...quick, summary });
+/** kubeproof's own metrics: best effort, one retry, never a reason to hold a finished run open. */
+const metricsApi = (summary: string) =>
+  proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 2 }, summary });
 const createApi = (summary: string) => proxyActivities<Activities>({ ...creating, summary });
 const healthApi = (summary: string) => proxyActivities<Activities>({ ...checking, summary });
 /** Evidence of a failed run: one attempt, best effort (what is gone is gone; cleanup must not wait for it). */
@@ -216,7 +219,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
   setCurrentDetails(record.details(Date.now()));
   // kubeproof's own /metrics; best effort, a metrics hiccup never changes the run.
   await CancellationScope.nonCancellable(() =>
-    api('record run metrics')
+    metricsApi('record run metrics')
       .recordRunMetrics({
         scenario: result.scenario,
         cluster,
