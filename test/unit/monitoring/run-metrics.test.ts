@@ -6,8 +6,8 @@ import { registry } from '../../../src/worker/metrics';
 
 describe('recordRunMetrics', () => {
   it('counts the run by scenario, cluster and verdict and observes each step that ran', async () => {
-    const { recordRunMetrics } = createMonitoringActivities({ env: {} });
-    await recordRunMetrics({
+    const activities = createMonitoringActivities({ env: {} });
+    await activities.recordRunMetrics({
       scenario: 'metrics-probe',
       cluster: 'unit',
       verdict: 'warn',
