@@ -57,6 +57,7 @@ export const nonRetryableErrorTypes: ErrorType[] = [
   ErrorType.UnknownCluster,
   ErrorType.ClusterConfig,
   ErrorType.InvalidConfiguration,
+  ErrorType.PreflightFailed,
 ];
 
 /**

@@ -49,7 +49,12 @@ export async function untilActivityRunning(handle: WorkflowHandle, type: string,
 }
 
 /** Polls until the run's history shows a completed activity of `type`. */
-export async function untilActivityCompleted(handle: WorkflowHandle, type: string, timeoutMs = 60_000): Promise<void> {
+export async function untilActivityCompleted(
+  handle: WorkflowHandle,
+  type: string,
+  timeoutMs = 60_000,
+  pollMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const history = await handle.fetchHistory();
@@ -60,7 +65,7 @@ export async function untilActivityCompleted(handle: WorkflowHandle, type: strin
       const c = e.activityTaskCompletedEventAttributes;
       if (c && scheduled.get(String(c.scheduledEventId)) === type) return;
     }
-    await sleep(100);
+    await sleep(pollMs);
   }
   throw new Error(`no ${type} activity completed within ${timeoutMs / 1000}s`);
 }

@@ -14,7 +14,13 @@ import { readPid } from '../../scripts/stack/processes';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
-import { killHard, recordReliability, startWorkerProcess, untilActivityRunning } from './helpers';
+import {
+  killHard,
+  recordReliability,
+  startWorkerProcess,
+  untilActivityCompleted,
+  untilActivityRunning,
+} from './helpers';
 
 const cfg = loadStackConfig();
 
@@ -131,18 +137,17 @@ describe('fault injection: servers', () => {
       const apiserver = readPid(cfg, 'kube-apiserver');
       assert.ok(apiserver);
       try {
-        // Let the worker finish starting (it reads nothing from the API server until a run needs it).
-        await sleep(4000);
+        const handle = await startValidation(client, {
+          scenario: slowWeb(),
+          clusterName: 'local-kwok',
+          ai: 'off',
+          taskQueue,
+          skipBaseline: true,
+        });
+        // Preflight reads the API server first; freeze it the moment preflight is done, as the namespace create starts.
+        await untilActivityCompleted(handle, 'preflight', 120_000, 20);
         process.kill(apiserver, 'SIGSTOP');
-        let handle;
         try {
-          handle = await startValidation(client, {
-            scenario: slowWeb(),
-            clusterName: 'local-kwok',
-            ai: 'off',
-            taskQueue,
-            skipBaseline: true,
-          });
           await untilActivityRunning(handle, 'applyNamespace');
           await sleep(1000);
           await handle.cancel();

@@ -130,7 +130,7 @@ describe('kubeproof without a run', () => {
         '',
       ].join('\n'),
     );
-    const result = await kubeproof(['run', 'web-app-stack', '--kubeconfig', kubeconfig], {
+    const result = await kubeproof(['run', 'web-app-stack', '--embedded-worker', '--kubeconfig', kubeconfig], {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
     });
     assertExit(result, 3);
@@ -194,7 +194,7 @@ describe('kubeproof run with an embedded worker', () => {
     assert.deepEqual(result.cleanup?.left, []);
     assert.deepEqual(
       result.steps.map((s) => `${s.name}:${s.status}`),
-      ['deploy:ok', 'health:ok', 'ai:ok', 'baseline:ok', 'cleanup:ok'],
+      ['preflight:ok', 'deploy:ok', 'health:ok', 'ai:ok', 'baseline:ok', 'cleanup:ok'],
     );
     assert.deepEqual(await leftovers(result.workflowId), []);
   });

@@ -202,7 +202,10 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
         (nonRetryableErrorTypes as string[]).includes(result.failure.type),
         `${result.failure.type} is not a non-retryable failure type`,
       );
-      assert.match(result.failure.message, /cannot create resource "services"/);
+      // Preflight's access reviews find it before anything is created, and name it.
+      assert.equal(result.failure.step, 'preflight');
+      assert.match(result.failure.message, /permission: create services/);
+      assert.equal(result.namespace, '', 'nothing was created');
       assert.deepEqual(await leftovers(workflowId), []);
     } finally {
       apply([workloads]);

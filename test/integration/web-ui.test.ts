@@ -30,6 +30,8 @@ describe('the Temporal Web UI', () => {
         spec: {
           timeouts: { total: '5m', ready: '30s' },
           services: [{ name: 'web', image: 'nginx:1.27', replicas: 1 }],
+          // A short history, so the run's page shows the deploy activity without paging.
+          checks: [],
         },
       },
       'ui-probe.yaml',
