@@ -94,10 +94,13 @@ describe('the Temporal Web UI', () => {
       assert.ok(fs.statSync(shot).size > 10_000, 'a real screenshot was written');
 
       // The run's own page: its activities read as what they did, not as a row of identical type names.
-      await row.getByText(workflowId).first().click();
+      await row.getByRole('link', { name: workflowId }).first().click();
+      // The run's events, where each activity shows its summary.
+      await page.getByText('Event History', { exact: false }).first().click();
       const summary = page.getByText('deploy web (1 replicas) and follow it to Ready').first();
       await assert.doesNotReject(summary.waitFor({ timeout: 15_000 }), 'the deploy activity shows its summary');
       // The run's user metadata tells its story: the static summary set at start, the verdict in its details.
+      await page.getByText('User Metadata', { exact: true }).first().click();
       const runSummary = page.getByText(`${scenario.metadata.name} on ${cluster}`).first();
       await assert.doesNotReject(runSummary.waitFor({ timeout: 15_000 }), 'the run shows its summary');
       await page.screenshot({ path: path.join(outputDir, 'web-ui-run-history.png'), fullPage: true });
