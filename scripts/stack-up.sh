@@ -3,15 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
+# shellcheck source=scripts/apt-packages.sh
+source scripts/apt-packages.sh
 # Monitoring on the local stack: Debian's Prometheus and Alertmanager (no service is started by the package).
-if [[ ! -x /usr/bin/prometheus || ! -x /usr/bin/prometheus-alertmanager ]] && [[ "${KUBEPROOF_MONITORING:-true}" != "false" ]]; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing Debian's prometheus and prometheus-alertmanager for the local stack" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
-  else
-    echo "the local stack needs Debian's prometheus and prometheus-alertmanager packages (or KUBEPROOF_MONITORING=false)" >&2
-    exit 1
-  fi
+if [[ "${KUBEPROOF_MONITORING:-true}" != "false" ]] && [[ ! -x /usr/bin/prometheus || ! -x /usr/bin/prometheus-alertmanager ]]; then
+  require_debian_packages "the local stack's monitoring (or set KUBEPROOF_MONITORING=false)" --no-install-recommends prometheus prometheus-alertmanager
 fi
 
 exec node --import tsx scripts/stack/up.ts "$@"

@@ -5,37 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 
+# shellcheck source=scripts/apt-packages.sh
+source scripts/apt-packages.sh
 # The Temporal CLI is installed into a venv; Debian's python3 needs python3-venv for that.
-if ! python3 -c 'import ensurepip' 2>/dev/null; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-  else
-    echo "the local stack needs Python's venv module: install python3-venv" >&2
-    exit 1
-  fi
-fi
-
+python3 -c 'import ensurepip' 2>/dev/null || require_debian_packages "the local stack's Temporal CLI" python3-venv
 # The Web UI test drives Debian's Chromium (playwright-core never downloads a browser of its own).
-if [[ ! -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]]; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing Debian's chromium for the Web UI test" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "the Web UI test needs Chromium: install Debian's 'chromium' package or set KUBEPROOF_CHROMIUM" >&2
-    exit 1
-  fi
-fi
-
-# Monitoring on the local stack: Debian's Prometheus and Alertmanager (no service is started by the package).
-if [[ ! -x /usr/bin/prometheus || ! -x /usr/bin/prometheus-alertmanager ]] && [[ "${KUBEPROOF_MONITORING:-true}" != "false" ]]; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing Debian's prometheus and prometheus-alertmanager for the local stack" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
-  else
-    echo "the local stack needs Debian's prometheus and prometheus-alertmanager packages (or KUBEPROOF_MONITORING=false)" >&2
-    exit 1
-  fi
-fi
+[[ -x "${KUBEPROOF_CHROMIUM:-/usr/bin/chromium}" ]] || require_debian_packages "the Web UI test (or set KUBEPROOF_CHROMIUM)" chromium
+# Prometheus and Alertmanager are installed by stack-up.sh, which starts the stack when it is down.
 
 started_stack=0
 cleanup() { if ((started_stack)); then bash scripts/stack-down.sh || true; fi; }
