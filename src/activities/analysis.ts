@@ -3,13 +3,19 @@ import { Context } from '@temporalio/activity';
 import { buildEvidence, judge, parseAiEnv, type AiEnv, type JudgeResult } from '../ai';
 import { AI_DEADLINE_MS } from '../ai/judge';
 import { summarize } from '../baseline';
-import { analyzeSamples } from '../baseline/analysis';
+import { MIN_HISTORY_RUNS, analyzeSamples } from '../baseline/analysis';
 import type { MetricSamples } from '../baseline/types';
+import type { ClusterFingerprint } from '../preflight/model';
+import type { LedgerHistory } from './ledger';
 import { podReadySamples } from '../k8s/measure';
 import type { HealthReport, PodTimeline } from '../k8s/types';
 import type { Targets } from '../scenarios/schema';
 import type { CleanupResult } from '../k8s/cleanup';
-import type { AiMode, BaselineResult, RunFailure } from '../run/contracts';
+import type { BaselineResult, MonitoringEvidence, RunFailure } from '../run/contracts';
+import type { CheckResult } from '../run/checks';
+import { AiMode } from '../run/vocabulary';
+import { observeAiCall, type AiCallOutcome } from '../worker/metrics';
+import { VerdictSource } from '../ai/verdict';
 
 export interface AnalysisDeps {
   /** The environment AI settings are read from (the worker's; secrets never travel in workflow inputs). */
@@ -39,6 +45,8 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       targets: Targets;
       failedStep?: RunFailure;
       cleanup?: CleanupResult;
+      checks?: CheckResult[];
+      monitoring?: MonitoringEvidence;
     }): Promise<JudgeResult> {
       const evidence = buildEvidence({
         scenario: input.scenario,
@@ -58,9 +66,12 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
             }
           : {}),
         ...(input.cleanup ? { cleanup: { deleted: input.cleanup.deleted.length, left: input.cleanup.left } } : {}),
+        checks: input.checks,
+        monitoring: input.monitoring,
       });
       const ctx = Context.current();
-      return judge(evidence, {
+      const started = Date.now();
+      const judged = judge(evidence, {
         mode: input.mode,
         // Below the activity's start-to-close (src/workflows/activity-options.ts), so a stalled model ends in the
         // labelled rules fallback rather than an activity timeout.
@@ -70,15 +81,45 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
         heartbeat: () => ctx.heartbeat(),
         signal: ctx.cancellationSignal,
       });
+      // With --ai off no model is asked: nothing to observe.
+      if (input.mode !== AiMode.Off) {
+        judged.then(
+          (result) => observeAiCall(aiCallOutcome(result), Date.now() - started),
+          () => observeAiCall('failure', Date.now() - started),
+        );
+      }
+      return judged;
     },
 
     /** Pure computation, kept in an activity so a change to the maths never changes workflow branching. */
     analyzeBaseline(input: {
       samples: MetricSamples[];
       targets: Targets;
-      history: Record<string, number[][]>;
+      history: LedgerHistory;
+      /** The checks' per-run figures of this run, in ms. */
+      checkMetrics?: Record<string, number>;
+      fingerprint?: ClusterFingerprint;
     }): Promise<BaselineResult> {
-      return Promise.resolve(analyzeSamples(input.samples, input.targets, input.history));
+      const { history } = input;
+      const analysis = analyzeSamples(input.samples, input.targets, history.samples, {
+        current: input.checkMetrics ?? {},
+        history: history.checkMetrics,
+      });
+      return Promise.resolve({
+        ...analysis,
+        historyRuns: history.runs,
+        comparison: {
+          ...(input.fingerprint ? { fingerprint: input.fingerprint } : {}),
+          otherFingerprints: history.otherFingerprints,
+          ...(history.fingerprintNote ? { fingerprintNote: history.fingerprintNote } : {}),
+          minHistoryRuns: MIN_HISTORY_RUNS,
+        },
+      });
     },
   };
+}
+
+/** A real model's answer, the labelled rules fallback, or (thrown) a failure: the AI call metric's outcome label. */
+function aiCallOutcome(result: JudgeResult): AiCallOutcome {
+  return result.verdict.provenance.source === VerdictSource.Rules ? 'fallback' : 'model';
 }

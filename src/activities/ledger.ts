@@ -2,11 +2,23 @@
 import type { Client } from '@temporalio/client';
 import { readLedger, recordToLedger } from '../client/ledger';
 import { comparisonHistory } from '../baseline/history';
+import type { ClusterFingerprint } from '../preflight/model';
 import type { LedgerEntry } from '../run/ledger';
 
 export interface LedgerDeps {
   /** A client of the worker's Temporal server and namespace, for the ledger workflows. */
   temporal?: { client: Client } | undefined;
+}
+
+export interface LedgerHistory {
+  /** Earlier runs compared with: same cluster fingerprint, after the latest acknowledgement. */
+  runs: number;
+  /** Samples per metric, one array per run, oldest first. */
+  samples: Record<string, number[][]>;
+  /** The checks' per-run figures, one value per run that has it, oldest first. */
+  checkMetrics: Record<string, number[]>;
+  otherFingerprints: number;
+  fingerprintNote?: string;
 }
 
 export function createLedgerActivities(deps: LedgerDeps) {
@@ -15,18 +27,31 @@ export function createLedgerActivities(deps: LedgerDeps) {
     return deps.temporal;
   };
   return {
-    /** Samples of recent comparable runs per metric (oldest first), after the latest acknowledgement. */
-    async ledgerHistory({ cluster, scenario }: { cluster: string; scenario: string }): Promise<{
-      runs: number;
-      samples: Record<string, number[][]>;
-    }> {
+    /** The comparable history of this (cluster, scenario) for a run measured on `fingerprint`. */
+    async ledgerHistory({
+      cluster,
+      scenario,
+      fingerprint,
+    }: {
+      cluster: string;
+      scenario: string;
+      fingerprint?: ClusterFingerprint;
+    }): Promise<LedgerHistory> {
       const state = await readLedger(temporal().client, cluster, scenario);
-      const history = comparisonHistory(state);
+      const history = comparisonHistory(state, fingerprint);
       const samples: Record<string, number[][]> = {};
-      for (const entry of history) {
+      const checkMetrics: Record<string, number[]> = {};
+      for (const entry of history.entries) {
         for (const [metric, values] of Object.entries(entry.samples)) (samples[metric] ??= []).push(values);
+        for (const [name, value] of Object.entries(entry.checkMetrics ?? {})) (checkMetrics[name] ??= []).push(value);
       }
-      return { runs: history.length, samples };
+      return {
+        runs: history.entries.length,
+        samples,
+        checkMetrics,
+        otherFingerprints: history.otherFingerprints,
+        ...(history.fingerprintNote ? { fingerprintNote: history.fingerprintNote } : {}),
+      };
     },
 
     async recordBaseline({

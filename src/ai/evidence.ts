@@ -1,5 +1,7 @@
 import type { MetricSummary } from '../baseline/types';
 import type { HealthReport, PodTimeline, ServiceHealth, WarningEvent } from '../k8s/types';
+import type { EvidenceItem, MetricsEvidence } from '../monitoring/evidence';
+import type { CheckResult } from '../run/checks';
 import { cleanClusterText, truncate } from './sanitize';
 
 /**
@@ -17,6 +19,8 @@ const MAX_PROBLEMS_PER_SERVICE = 10;
 const MAX_NAME = 253;
 const MAX_REASON = 1000;
 const MAX_PODS = 10;
+const MAX_CHECKS = 40;
+const MAX_ALERTS = 20;
 
 export interface FailedStep {
   step: string;
@@ -52,6 +56,23 @@ export interface EvidenceInput {
   targets: Partial<Record<string, number>>;
   failedStep?: FailedStep | undefined;
   cleanup?: CleanupEvidence | undefined;
+  /** The cluster readiness and monitoring checks of the health step. */
+  checks?: readonly CheckResult[] | undefined;
+  /** The run's window of the cluster's Prometheus metrics, or why there is none. */
+  monitoring?: MetricsEvidence | { available: false; reason: string } | undefined;
+}
+
+export interface CheckEvidence {
+  id: string;
+  status: string;
+  reason: string;
+}
+
+/** What Prometheus saw during the run; each item is its values or `unavailable: <why>`, never invented. */
+export interface MonitoringEvidenceDoc {
+  apiserverP99MsByVerb: Record<string, number> | string;
+  schedulingLatency: { p50Ms: number; p99Ms: number } | string;
+  firingAlerts: string[] | string;
 }
 
 export interface EvidenceEvent {
@@ -115,6 +136,10 @@ export interface Evidence {
   /** Unhealthy services first, then services with restarts or warnings, then the rest. */
   services: ServiceEvidence[];
   latency: LatencyEvidence[];
+  /** Failed and warning checks first; empty when the run ran none. */
+  checks: CheckEvidence[];
+  /** The cluster's Prometheus during the run; a string saying why when there is none. */
+  monitoring: MonitoringEvidenceDoc | string | null;
   /** What was left out to respect the size bound, in plain words; empty when nothing was. */
   omitted: string[];
 }
@@ -150,6 +175,14 @@ export function buildEvidence(input: EvidenceInput): Evidence {
       : null,
     services: stableSortBy(services, serviceRank),
     latency: input.latency.map((m) => latencyEvidence(m, input.targets)),
+    checks: stableSortBy([...(input.checks ?? [])], checkRank)
+      .slice(0, MAX_CHECKS)
+      .map((c) => ({
+        id: cleanClusterText(c.id, 100),
+        status: c.status,
+        reason: cleanClusterText(c.reason, MAX_PROBLEM),
+      })),
+    monitoring: input.monitoring ? monitoringEvidence(input.monitoring) : null,
     omitted: [],
   };
   return fitToSize(evidence, EVIDENCE_MAX_BYTES);
@@ -233,6 +266,26 @@ function latencyEvidence(m: MetricSummary, targets: Partial<Record<string, numbe
   };
 }
 
+const checkOrder: Record<string, number> = { fail: 0, warn: 1, pass: 2, skipped: 3 };
+function checkRank(c: CheckResult): number {
+  return checkOrder[c.status] ?? 4;
+}
+
+function monitoringEvidence(m: MetricsEvidence | { available: false; reason: string }): MonitoringEvidenceDoc | string {
+  if (!('window' in m)) return `unavailable: ${cleanClusterText(m.reason, MAX_PROBLEM)}`;
+  const item = <T, R>(e: EvidenceItem<T>, pick: (v: T) => R): R | string =>
+    e.available ? pick(e) : `unavailable: ${cleanClusterText(e.reason, MAX_PROBLEM)}`;
+  return {
+    apiserverP99MsByVerb: item(m.apiserverP99MsByVerb, (v) =>
+      Object.fromEntries(Object.entries(v.values).map(([verb, ms]) => [cleanClusterText(verb, 20), round(ms)])),
+    ),
+    schedulingLatency: item(m.schedulingLatency, (v) => ({ p50Ms: round(v.p50Ms), p99Ms: round(v.p99Ms) })),
+    firingAlerts: item(m.firingAlerts, (v) =>
+      v.alerts.slice(0, MAX_ALERTS).map((a) => cleanClusterText(a.alertname, 100)),
+    ),
+  };
+}
+
 function serviceRank(s: ServiceEvidence): number {
   if (!isHealthy(s)) return 0;
   if (s.restarts > 0 || s.warningEventsTotal > 0) return 1;
@@ -257,6 +310,13 @@ function fitToSize(evidence: Evidence, maxBytes: number): Evidence {
     {
       note: 'warning event details dropped (warningEventsTotal still counts them); problems limited to 3',
       apply: (e) => mapServices(e, (s) => ({ ...s, warningEvents: [], problems: s.problems.slice(0, 3) })),
+    },
+    {
+      note: 'check reasons shortened to 120 characters; passing checks listed by id only',
+      apply: (e) => ({
+        ...e,
+        checks: e.checks.map((c) => ({ ...c, reason: c.status === 'pass' ? '' : truncate(c.reason, 120) })),
+      }),
     },
     {
       note: 'healthy services without restarts or warning events left out (see overall)',

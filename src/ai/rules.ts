@@ -66,6 +66,14 @@ export function hardFailureFindings(evidence: Evidence): Finding[] {
       evidence: `overall.unhealthy: ${evidence.overall.unhealthy}`,
     });
   }
+  for (const c of evidence.checks.filter((x) => x.status === 'fail')) {
+    findings.push({
+      severity: Severity.Critical,
+      service: null,
+      message: `Check ${c.id} failed: ${c.reason}`,
+      evidence: `checks.${c.id}: ${c.status}`,
+    });
+  }
   if (!evidence.overall.healthy && findings.length === 0) {
     findings.push({
       severity: Severity.Critical,
@@ -89,6 +97,23 @@ function softFindings(evidence: Evidence): Finding[] {
       });
     }
     if (s.warningEventsTotal > 0) findings.push(warningEventsFinding(s));
+  }
+  for (const c of evidence.checks.filter((x) => x.status === 'warn')) {
+    findings.push({
+      severity: Severity.Warning,
+      service: null,
+      message: `Check ${c.id} warned: ${c.reason}`,
+      evidence: `checks.${c.id}: ${c.status}`,
+    });
+  }
+  const alerts = evidence.monitoring && typeof evidence.monitoring === 'object' ? evidence.monitoring.firingAlerts : [];
+  if (Array.isArray(alerts) && alerts.length > 0) {
+    findings.push({
+      severity: Severity.Warning,
+      service: null,
+      message: `Alerts firing during the run: ${alerts.join(', ')}`,
+      evidence: `monitoring.firingAlerts: ${JSON.stringify(alerts)}`,
+    });
   }
   for (const m of evidence.latency) {
     if (m.overTarget === true) {

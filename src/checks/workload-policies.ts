@@ -61,13 +61,16 @@ export const daemonSetCheck: CheckDefinition<ClusterCheckContext> = {
   },
 };
 
+/** How long a new LimitRange may take to reach admission: the LimitRanger's 30 s live-lookup cache, plus slack. */
+const LIMIT_RANGE_VISIBLE_MS = 35_000;
+
 export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
   id: ClusterCheckId.Quota,
   title: 'ResourceQuota and LimitRange enforced',
   description:
     'A ResourceQuota scoped to Terminating pods (the scenario has none) must refuse a dry-run pod over it and admit one ' +
     'under it; a LimitRange must fill in default requests and limits on a dry-run pod without them.',
-  timeoutMs: 60_000,
+  timeoutMs: 90_000,
   async run(ctx, signal) {
     const { core } = ctx.clients;
     const namespace = ctx.namespace;
@@ -83,7 +86,8 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
           activeDeadlineSeconds: 60,
           containers: spec.containers.map((c) => ({
             ...c,
-            resources: cpu ? { requests: { cpu }, limits: { cpu } } : {},
+            // Memory too: a scenario's own ResourceQuota in the namespace may require every resource be set.
+            resources: cpu ? { requests: { cpu, memory: '16Mi' }, limits: { cpu, memory: '16Mi' } } : {},
           })),
         },
       };
@@ -130,22 +134,33 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
         },
       });
       let defaulted: k8s.V1ResourceRequirements | undefined;
+      const applied = (r: k8s.V1ResourceRequirements | undefined) =>
+        r?.requests?.cpu !== undefined && r.limits?.memory !== undefined;
       try {
-        const admitted = await core.createNamespacedPod({
-          namespace,
-          body: pod('kubeproof-check-defaults'),
-          dryRun: 'All',
-        });
-        defaulted = admitted.spec?.containers[0]?.resources;
+        // LimitRanger admission reads LimitRanges from an informer, and caches a live lookup that found none for
+        // 30 s: a LimitRange only just created can take that long to apply. Retry until it does, or give up.
+        const deadline = Date.now() + LIMIT_RANGE_VISIBLE_MS;
+        for (;;) {
+          const admitted = await core.createNamespacedPod({
+            namespace,
+            body: pod('kubeproof-check-defaults'),
+            dryRun: 'All',
+          });
+          defaulted = admitted.spec?.containers[0]?.resources;
+          if (applied(defaulted) || Date.now() > deadline) break;
+          signal.throwIfAborted();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        evidence.limitRangeVisibleAfterMs = LIMIT_RANGE_VISIBLE_MS - Math.max(0, deadline - Date.now());
       } finally {
         await core.deleteNamespacedLimitRange({ name: limitName, namespace }).catch(() => undefined);
       }
       evidence.defaulted = defaulted ?? null;
       if (!overRefused) return { status: 'fail', reason: 'a pod over the ResourceQuota was admitted', evidence };
-      if (defaulted?.requests?.cpu === undefined || defaulted.limits?.memory === undefined) {
+      if (!applied(defaulted)) {
         return {
           status: 'fail',
-          reason: 'the LimitRange defaults were not applied to a pod without requests and limits',
+          reason: `the LimitRange defaults were not applied to a pod without requests and limits within ${LIMIT_RANGE_VISIBLE_MS / 1000} s`,
           evidence,
         };
       }

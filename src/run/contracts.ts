@@ -5,6 +5,7 @@
 import type { Verdict } from '../ai/verdict';
 import type { MetricGrade } from '../baseline/grading';
 import type { RegressionResult } from '../baseline/regression';
+import type { SeriesComparison } from '../baseline/series';
 import type { Grade } from '../baseline/grading';
 import type { MetricSummary } from '../baseline/types';
 import type { CleanupResult } from '../k8s/cleanup';
@@ -70,9 +71,24 @@ export interface BaselineResult {
   grades: MetricGrade[];
   overall: Grade;
   regressions: RegressionResult[];
+  /** The checks' per-run figures (SLI p99s, alert delivery) against their run-to-run spread. */
+  series?: SeriesComparison[];
   regressed: boolean;
-  /** Earlier runs the regression test compared against. */
+  /** Earlier runs the regression test compared against (same cluster fingerprint, after the latest ack). */
   historyRuns?: number;
+  /** What the comparison was made on: the cluster's fingerprint, and what changed when it did. */
+  comparison?: BaselineComparison;
+}
+
+export interface BaselineComparison {
+  /** The fingerprint of the cluster this baseline was measured on; absent when preflight could not read it. */
+  fingerprint?: ClusterFingerprint;
+  /** Entries after the latest acknowledgement measured on another cluster fingerprint, left out. */
+  otherFingerprints: number;
+  /** Set when the cluster changed since the ledger's latest entry: what changed and what that means. */
+  fingerprintNote?: string;
+  /** Earlier runs needed before a sampled metric / a per-run figure is judged (else `insufficient-history`). */
+  minHistoryRuns: { sampled: number; perRun: number };
 }
 
 /** Which step and service failed, and why. One failure per run: the first one observed. */

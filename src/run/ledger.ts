@@ -1,6 +1,7 @@
 /** The baseline ledger's data: plain JSON carried across continue-as-new. */
 import type { Grade } from '../baseline/grading';
 import type { MetricSummary } from '../baseline/types';
+import type { ClusterFingerprint } from '../preflight/model';
 
 export interface LedgerEntry {
   runId: string;
@@ -14,6 +15,10 @@ export interface LedgerEntry {
   summaries: MetricSummary[];
   /** Raw samples per metric, for statistical comparison by later runs. */
   samples: Record<string, number[]>;
+  /** The checks' per-run figures in ms (e.g. `apiMutatingP99`, `alertDeliveryMs`); absent in older entries. */
+  checkMetrics?: Record<string, number>;
+  /** The cluster the baseline was measured on; later runs compare only with entries of the same fingerprint. */
+  fingerprint?: ClusterFingerprint;
 }
 
 export interface LedgerAck {

@@ -60,7 +60,10 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
     }
     if (baseline.overall === 'Poor') add(VerdictLevel.Warn, 'baseline graded Poor');
     if (baseline.regressed) {
-      const metrics = baseline.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric);
+      const metrics = [
+        ...baseline.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
+        ...(baseline.series ?? []).filter((r) => r.outcome === 'regressed').map((r) => r.name),
+      ];
       add(input.failOnRegression ? VerdictLevel.Fail : VerdictLevel.Warn, `regression in ${metrics.join(', ')}`);
     }
   }

@@ -290,6 +290,8 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         targets: scenario.spec.targets,
         ...(record.failure ? { failedStep: record.failure } : {}),
         ...(record.cleanup ? { cleanup: record.cleanup } : {}),
+        checks: record.checks,
+        ...(record.monitoring ? { monitoring: record.monitoring } : {}),
       });
     let judged;
     try {
@@ -330,11 +332,21 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
       pods: record.pods,
     });
     const ledger = { cluster, scenario: scenario.metadata.name };
-    const history = await api('read baseline history').ledgerHistory(ledger);
-    const analysis = await api('statistics, grades, regression test').analyzeBaseline({
+    const fingerprint = record.preflight?.fingerprint;
+    const history = await api('read baseline history').ledgerHistory({
+      ...ledger,
+      ...(fingerprint ? { fingerprint } : {}),
+    });
+    // The checks' latencies (SLI p99s, alert delivery) join the ledger as per-run figures.
+    const checkMetrics = Object.fromEntries(
+      record.checks.flatMap((c) => c.metrics ?? []).flatMap((m) => (m.unit === 'ms' ? [[m.name, m.value]] : [])),
+    );
+    const analysis = await api('statistics, grades, regression tests').analyzeBaseline({
       samples: measured.samples,
       targets: scenario.spec.targets,
-      history: history.samples,
+      history,
+      checkMetrics,
+      ...(fingerprint ? { fingerprint } : {}),
     });
     await api('record baseline in the ledger').recordBaseline({
       ...ledger,
@@ -344,12 +356,17 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         at: new Date().toISOString(),
         grade: analysis.overall,
         regressed: analysis.regressed,
-        regressedMetrics: analysis.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
+        regressedMetrics: [
+          ...analysis.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
+          ...(analysis.series ?? []).filter((r) => r.outcome === 'regressed').map((r) => r.name),
+        ],
         summaries: analysis.summaries,
         samples: Object.fromEntries(measured.samples.map((s) => [s.metric, s.samples])),
+        checkMetrics,
+        ...(fingerprint ? { fingerprint } : {}),
       },
     });
     upsertSearchAttributes([{ key: SearchAttr.Regression, value: analysis.regressed ? 'yes' : 'no' }]);
-    record.baseline = { ...analysis, historyRuns: history.runs };
+    record.baseline = analysis;
   }
 }

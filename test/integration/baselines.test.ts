@@ -3,7 +3,10 @@
  * acknowledgements, a Temporal Schedule whose run lands in the ledger, and a ledger that outlives its worker.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
@@ -13,8 +16,8 @@ import { outcomeOf, startValidation } from '../../src/client/validation';
 import { parseScenarioData } from '../../src/scenarios';
 import type { Scenario } from '../../src/scenarios/schema';
 import type { ValidationResult } from '../../src/run/contracts';
-import { leftovers } from '../helpers/cluster';
-import { uniqueTaskQueue } from '../helpers/env';
+import { kube, leftovers } from '../helpers/cluster';
+import { stack, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient, withWorker } from '../helpers/worker';
 
 /** Two small services whose pods become Ready `delay` after scheduling: the knob the tests turn. */
@@ -59,6 +62,26 @@ async function validate(
 }
 
 const podReady = (r: ValidationResult) => r.baseline?.regressions.find((x) => x.metric === 'podReady');
+
+const kubectl = (...args: string[]) =>
+  execFileSync(
+    path.join(os.homedir(), '.cache', 'kubeproof', 'bin', 'kubectl'),
+    ['--kubeconfig', stack.kubeconfig, ...args],
+    {
+      encoding: 'utf8',
+    },
+  );
+
+/** A schedulable simulated node without GPUs, so cordoning it changes the cluster's shape and nothing else. */
+async function plainNode(): Promise<string> {
+  const nodes = await kube().core.listNode();
+  const node = nodes.items
+    .filter((n) => !n.spec?.unschedulable && !Object.keys(n.status?.allocatable ?? {}).some((r) => r.includes('/')))
+    .map((n) => n.metadata!.name!)
+    .sort()[0];
+  assert.ok(node, 'the local stack has a schedulable node without extended resources');
+  return node;
+}
 
 describe('baselines over time', () => {
   it('records every run in the ledger, flags slower pods as a regression, and accepts it once acknowledged', async () => {
@@ -107,6 +130,54 @@ describe('baselines over time', () => {
         assert.equal(ledger.entries.length, 4, 'the ledger survives its worker');
       });
     } finally {
+      await client.workflow
+        .getHandle(`kubeproof-ledger/${cluster}/ledger-probe`)
+        .terminate('test finished')
+        .catch(() => undefined);
+      await close();
+    }
+  });
+
+  it('compares only runs of the same cluster fingerprint, and says so when the cluster changed', async () => {
+    const cluster = `fingerprint-${randomUUID().slice(0, 8)}`;
+    const { client, close } = await temporalClient();
+    const taskQueue = uniqueTaskQueue('fingerprint');
+    const node = await plainNode();
+    try {
+      await withWorker(taskQueue, async () => {
+        const before = await validate(client, taskQueue, cluster, probeScenario('500ms'));
+        const nodes = before.baseline?.comparison?.fingerprint?.nodes ?? 0;
+        assert.ok(nodes >= 2, JSON.stringify(before.baseline?.comparison));
+        assert.equal(before.baseline?.comparison?.fingerprint?.simulated, true, 'KWOK nodes are labelled simulated');
+        assert.equal(before.baseline?.comparison?.fingerprintNote, undefined, 'a first run has nothing to compare');
+
+        kubectl('cordon', node);
+        const cordoned = await validate(client, taskQueue, cluster, probeScenario('500ms'));
+        assert.equal(cordoned.baseline?.comparison?.fingerprint?.nodes, nodes - 1);
+        assert.equal(cordoned.baseline?.historyRuns, 0, 'the run on the other cluster shape is not compared');
+        assert.equal(cordoned.baseline?.comparison?.otherFingerprints, 1);
+        assert.match(
+          cordoned.baseline?.comparison?.fingerprintNote ?? '',
+          new RegExp(`nodes ${nodes} → ${nodes - 1}.* since the last run: compared with 0 runs`),
+        );
+        assert.equal(podReady(cordoned)?.outcome, 'insufficient-history');
+
+        kubectl('uncordon', node);
+        const back = await validate(client, taskQueue, cluster, probeScenario('500ms'));
+        assert.equal(back.baseline?.historyRuns, 1, 'compared with the first run, the one of the same shape');
+        assert.match(back.baseline?.comparison?.fingerprintNote ?? '', new RegExp(`nodes ${nodes - 1} → ${nodes}`));
+        const ledger = await readLedger(client, cluster, 'ledger-probe');
+        assert.deepEqual(
+          ledger.entries.map((e) => e.fingerprint?.nodes),
+          [nodes, nodes - 1, nodes],
+        );
+        assert.ok(
+          ledger.entries.every((e) => e.checkMetrics?.apiMutatingP99 !== undefined),
+          'SLI p99s are ledger figures',
+        );
+      });
+    } finally {
+      kubectl('uncordon', node);
       await client.workflow
         .getHandle(`kubeproof-ledger/${cluster}/ledger-probe`)
         .terminate('test finished')

@@ -18,7 +18,14 @@ import {
   readMonitoringConfig,
   runMonitoringChecks,
 } from '../../src/monitoring';
+import { renderText } from '../../src/cli/report/text';
+import { readLedger } from '../../src/client/ledger';
+import { outcomeOf, startValidation } from '../../src/client/validation';
 import type { CheckResult } from '../../src/run/checks';
+import { parseScenarioData } from '../../src/scenarios';
+import { leftovers } from '../helpers/cluster';
+import { uniqueTaskQueue } from '../helpers/env';
+import { defaultDeps, temporalClient, withWorker } from '../helpers/worker';
 import {
   parseMetricsEnv,
   recordRun,
@@ -158,5 +165,72 @@ test('a worker started after installing the runtime with sdkTelemetryOptions ser
     assert.match(body, /^temporal_\w+/m);
   } finally {
     await connection.close();
+  }
+});
+
+test('a full run passes the monitoring checks, reports the API server p99 by verb, and its metrics reach Prometheus', async () => {
+  const cluster = `monitoring-run-${process.pid}`;
+  const scenario = parseScenarioData(
+    {
+      apiVersion: 'kubeproof.dev/v1',
+      kind: 'Scenario',
+      metadata: { name: 'monitored' },
+      spec: {
+        samples: 2,
+        timeouts: { total: '5m', ready: '40s' },
+        services: [
+          { name: 'db', image: 'postgres:16', replicas: 1, ports: [{ port: 5432 }] },
+          { name: 'api', image: 'nginx:1.27', replicas: 1, ports: [{ port: 80 }], dependsOn: [{ service: 'db' }] },
+        ],
+      },
+    },
+    'monitored.yaml',
+  );
+  const { client, close } = await temporalClient();
+  const taskQueue = uniqueTaskQueue('monitored');
+  try {
+    const result = await withWorker(
+      taskQueue,
+      async () => {
+        const outcome = await outcomeOf(
+          await startValidation(client, { scenario, clusterName: cluster, ai: 'off', taskQueue }),
+        );
+        assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+        // Ledgers are served by workers: read it while this one runs.
+        return { ...outcome.result, ledger: await readLedger(client, cluster, 'monitored') };
+      },
+      defaultDeps({ env, canary: setCanary }),
+    );
+    assert.deepEqual(await leftovers(result.workflowId), []);
+    const monitoringChecks = result.checks.filter((c) => c.id.startsWith('prometheus') || c.id === 'alert-pipeline');
+    assert.equal(monitoringChecks.length, 4, JSON.stringify(result.checks.map((c) => c.id)));
+    for (const c of monitoringChecks) assert.equal(c.status, 'pass', `${c.id}: ${c.reason}`);
+    const delivery = byId(result.checks, 'alert-pipeline')?.metrics?.find((m) => m.name === 'alertDeliveryMs');
+    assert.ok(delivery && delivery.value > 0, 'the canary alert was seen in Alertmanager, with its delivery time');
+    assert.ok(result.monitoring && 'window' in result.monitoring && result.monitoring.apiserverP99MsByVerb.available);
+    assert.match(renderText(result), /API server p99 by verb: .*GET \d/);
+    assert.equal(
+      result.ledger.entries[0]?.checkMetrics?.alertDeliveryMs,
+      delivery.value,
+      'alert delivery is a ledger figure',
+    );
+
+    // The worker's own /metrics (served by this process, scraped by the stack's Prometheus) counted the run.
+    const prom = new PrometheusClient({ url: env.PROMETHEUS_URL });
+    let samples: { value: number }[] = [];
+    for (let i = 0; i < 40 && samples.length === 0; i++) {
+      samples = (await prom.query(`kubeproof_runs_total{cluster="${cluster}",scenario="monitored"}`)).samples;
+      if (samples.length === 0) await sleep(500);
+    }
+    assert.equal(samples.length, 1, 'Prometheus has the run counter of this run');
+    assert.equal(samples[0]?.value, 1);
+    const steps = await prom.query(`kubeproof_step_duration_seconds_count{step="deploy"}`);
+    assert.ok(steps.samples.length > 0, 'step durations are exported too');
+  } finally {
+    await client.workflow
+      .getHandle(`kubeproof-ledger/${cluster}/monitored`)
+      .terminate('test finished')
+      .catch(() => undefined);
+    await close();
   }
 });

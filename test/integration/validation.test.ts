@@ -136,6 +136,28 @@ describe('validateScenario on the local stack', () => {
     assert.deepEqual(await leftovers(workflowId), []);
   });
 
+  for (const name of ['high-load', 'resource-constrained', 'gpu-inference']) {
+    it(`passes the ${name} built-in end to end, every check run, with zero leftovers`, async () => {
+      const { outcome, workflowId } = await runOnStack(loadScenario(name), { samples: 1 });
+      assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+      const result = outcome.result;
+      assert.notEqual(result.verdict, 'fail', result.verdictReasons.join('; '));
+      assert.deepEqual(
+        result.steps.map((s) => s.status),
+        ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
+        JSON.stringify(result.steps),
+      );
+      assert.equal(result.preflight?.problems.length, 0);
+      assert.ok(result.checks.length >= 13, `${result.checks.length} checks`);
+      assert.ok(
+        !result.checks.some((c) => c.status === 'fail'),
+        JSON.stringify(result.checks.filter((c) => c.status === 'fail')),
+      );
+      assert.deepEqual(result.cleanup?.left, []);
+      assert.deepEqual(await leftovers(workflowId), []);
+    });
+  }
+
   it('fails the deploy step when a service never becomes ready, names it, explains it, and cleans up every object', async () => {
     const scenario = variant(
       'web-app-stack',

@@ -128,7 +128,7 @@ export const passingStubs: Activities = {
   },
   measureBaseline: () =>
     Promise.resolve({ samples: [{ metric: 'podReady' as const, samples: [100, 110, 120], failures: 0 }] }),
-  ledgerHistory: () => Promise.resolve({ runs: 0, samples: {} }),
+  ledgerHistory: () => Promise.resolve({ runs: 0, samples: {}, checkMetrics: {}, otherFingerprints: 0 }),
   recordBaseline: () => Promise.resolve({ size: 1 }),
   analyzeBaseline: () =>
     Promise.resolve({ summaries: [], grades: [], overall: 'Excellent', regressions: [], regressed: false }),

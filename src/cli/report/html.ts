@@ -5,6 +5,7 @@
 import type { LedgerEntry } from '../../run/ledger';
 import type { ValidationResult } from '../../run/contracts';
 import { serviceRows, statusWord, stepRows } from './model';
+import { baselineContext, monitoringLines, seriesRows } from './sections';
 import { esc, latencyHistogram, trendChart } from './svg';
 
 const css = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#1f2328}
@@ -70,27 +71,68 @@ ${section(
   ),
 )}
 ${ai ? section('AI verdict', `<p><span class="badge ${esc(ai.verdict.verdict)}">${esc(ai.verdict.verdict)}</span> from <strong>${esc(ai.source)}</strong>${ai.verdict.provenance.model ? ` (${esc(ai.verdict.provenance.model)})` : ''}${ai.fallbackReason ? ` — fallback: ${esc(ai.fallbackReason)}` : ''}</p><p>${esc(ai.verdict.summary)}</p><ul>${ai.verdict.findings.map((f) => `<li class="${f.severity === 'critical' ? 'fail' : f.severity === 'warning' ? 'warn' : ''}">${esc(f.severity)}${f.service ? ` · ${esc(f.service)}` : ''}: ${esc(f.message)}</li>`).join('')}</ul>`) : ''}
+${
+  result.checks.length > 0
+    ? section(
+        'Checks',
+        table(
+          ['check', 'status', 'duration', 'reason'],
+          result.checks.map((c) => [
+            `${esc(c.id)}<br><small>${esc(c.title)}</small>`,
+            `<span class="${esc(c.status)}">${esc(c.status)}</span>`,
+            ms(c.durationMs),
+            esc(c.reason),
+          ]),
+        ),
+      )
+    : ''
+}
+${
+  monitoringLines(result).length > 0
+    ? section(
+        "Monitoring evidence (the cluster's Prometheus)",
+        `<ul>${monitoringLines(result)
+          .map((x) => `<li>${esc(x)}</li>`)
+          .join('')}</ul>`,
+      )
+    : ''
+}
 ${section('Pod readiness', latencyHistogram(latencies, podReady?.p95))}
 ${
   result.baseline
     ? section(
         `Baseline (grade ${result.baseline.overall})`,
-        table(
-          ['metric', 'n', 'median', 'p95', 'p99', 'grade', 'vs history'],
-          result.baseline.summaries.map((s) => {
-            const g = result.baseline!.grades.find((x) => x.metric === s.metric);
-            const r = result.baseline!.regressions.find((x) => x.metric === s.metric);
-            return [
-              esc(s.metric),
-              String(s.n),
-              ms(s.median),
-              ms(s.p95),
-              ms(s.p99),
-              esc(g?.grade ?? ''),
-              `<span class="${r?.outcome === 'regressed' ? 'fail' : ''}" title="${esc(r?.reason ?? '')}">${esc(r?.outcome ?? '')}</span>`,
-            ];
-          }),
-        ) + trendChart('podReady', trendPoints),
+        `<ul>${baselineContext(result.baseline)
+          .map((x) => `<li>${esc(x)}</li>`)
+          .join('')}</ul>` +
+          table(
+            ['metric', 'n', 'median', 'p95', 'p99', 'grade', 'vs history'],
+            result.baseline.summaries.map((s) => {
+              const g = result.baseline!.grades.find((x) => x.metric === s.metric);
+              const r = result.baseline!.regressions.find((x) => x.metric === s.metric);
+              return [
+                esc(s.metric),
+                String(s.n),
+                ms(s.median),
+                ms(s.p95),
+                ms(s.p99),
+                esc(g?.grade ?? ''),
+                `<span class="${r?.outcome === 'regressed' ? 'fail' : ''}" title="${esc(r?.reason ?? '')}">${esc(r?.outcome ?? '')}</span>`,
+              ];
+            }),
+          ) +
+          (seriesRows(result.baseline).length > 0
+            ? table(
+                ['check figure', 'this run', 'history median', 'vs history'],
+                seriesRows(result.baseline).map((x) => [
+                  esc(x.name),
+                  esc(x.value),
+                  esc(x.history),
+                  `<span class="${x.outcome === 'regressed' ? 'fail' : ''}" title="${esc(x.reason)}">${esc(x.outcome)}</span>`,
+                ]),
+              )
+            : '') +
+          trendChart('podReady', trendPoints),
       )
     : ''
 }

@@ -3,6 +3,7 @@ import { RegressionOutcome } from '../../baseline/regression';
 import type { ValidationResult } from '../../run/contracts';
 import { humanDuration, oneLine, plural } from '../format';
 import { serviceRows, statusWord, stepRows } from './model';
+import { baselineContext, monitoringLines, seriesRows } from './sections';
 
 /** Table cells: one line, pipes and backslashes escaped, HTML-ish characters neutralised. */
 export function mdCell(text: string): string {
@@ -86,11 +87,33 @@ export function renderMarkdown(r: ValidationResult, opts: { link?: string } = {}
       }),
     ),
   );
+  if (r.checks.length > 0) {
+    out.push(
+      '',
+      '### Checks',
+      '',
+      ...mdTable(
+        ['Check', 'Status', 'Duration', 'Reason'],
+        r.checks.map((c) => [
+          `${c.id} (${c.title})`,
+          `${icon[c.status] ?? ''} ${c.status}`.trim(),
+          humanDuration(c.durationMs),
+          c.reason,
+        ]),
+      ),
+    );
+  }
+  const monitoring = monitoringLines(r);
+  if (monitoring.length > 0) {
+    out.push('', "### Monitoring evidence (the cluster's Prometheus)", '', ...monitoring.map((x) => `- ${mdCell(x)}`));
+  }
   if (r.baseline) {
     const b = r.baseline;
     out.push(
       '',
       `### Baseline: ${b.overall}${b.regressed ? ' (regressed)' : ''}`,
+      '',
+      ...baselineContext(b).map((x) => `- ${mdCell(x)}`),
       '',
       ...mdTable(
         ['Metric', 'n', 'p50', 'p95', 'p99', 'Target', 'Grade'],
@@ -111,6 +134,18 @@ export function renderMarkdown(r: ValidationResult, opts: { link?: string } = {}
     const notable: string[] = [RegressionOutcome.Regressed, RegressionOutcome.Improved];
     const changes = b.regressions.filter((x) => notable.includes(x.outcome));
     if (changes.length > 0) out.push('', ...changes.map((x) => `- \`${x.metric}\` ${x.outcome}: ${mdCell(x.reason)}`));
+    const series = seriesRows(b);
+    if (series.length > 0) {
+      out.push(
+        '',
+        '**Check figures vs earlier runs**',
+        '',
+        ...mdTable(
+          ['Figure', 'This run', 'History median', 'Outcome', 'Why'],
+          series.map((x) => [x.name, x.value, x.history, x.outcome, x.reason]),
+        ),
+      );
+    }
   }
   if (r.cleanup) {
     const { deleted, left, durationMs } = r.cleanup;

@@ -3,6 +3,7 @@ import { RegressionOutcome } from '../../baseline/regression';
 import type { ValidationResult } from '../../run/contracts';
 import { humanDuration, oneLine, plural, table } from '../format';
 import { serviceRows, statusWord, stepRows } from './model';
+import { baselineContext, monitoringLines, seriesRows } from './sections';
 
 function header(r: ValidationResult): string[] {
   return [
@@ -88,10 +89,28 @@ function baseline(r: ValidationResult): string[] {
       grade?.grade ?? '-',
     ];
   });
-  const lines = ['', `Baseline: ${b.overall}${b.regressed ? ' (regressed)' : ''}`, table([head, ...body])];
+  const lines = [
+    '',
+    `Baseline: ${b.overall}${b.regressed ? ' (regressed)' : ''}`,
+    ...baselineContext(b).map((line) => `  ${oneLine(line)}`),
+    table([head, ...body]),
+  ];
   const notable: string[] = [RegressionOutcome.Regressed, RegressionOutcome.Improved];
   for (const reg of b.regressions.filter((x) => notable.includes(x.outcome))) {
     lines.push(`  ${reg.metric}: ${reg.outcome}: ${oneLine(reg.reason)}`);
+  }
+  const series = seriesRows(b);
+  if (series.length > 0) {
+    lines.push(
+      '  Check figures vs earlier runs:',
+      table([
+        ['    FIGURE', 'THIS RUN', 'HISTORY MEDIAN', 'OUTCOME'],
+        ...series.map((row) => [`    ${row.name}`, row.value, row.history, row.outcome]),
+      ]),
+    );
+    for (const row of series.filter((x) => notable.includes(x.outcome))) {
+      lines.push(`    ${row.name}: ${row.outcome}: ${oneLine(row.reason)}`);
+    }
   }
   return lines;
 }
@@ -122,10 +141,9 @@ function checks(r: ValidationResult): string[] {
 }
 
 function monitoring(r: ValidationResult): string[] {
-  const m = r.monitoring;
-  if (!m) return [];
-  if ('reason' in m && m.available === false) return ['', `Monitoring evidence: unavailable (${oneLine(m.reason)})`];
-  return ['', `Monitoring evidence: ${oneLine(JSON.stringify(m)).slice(0, 400)}`];
+  const lines = monitoringLines(r);
+  if (lines.length === 0) return [];
+  return ['', "Monitoring evidence (the cluster's Prometheus):", ...lines.map((line) => `  ${oneLine(line)}`)];
 }
 
 function failure(r: ValidationResult): string[] {
