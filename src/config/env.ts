@@ -54,6 +54,8 @@ export const EnvSchema = z.object({
   KUBEPROOF_CODEC_KEYS: codecKeysVariable.optional(),
   /** A file holding the keys instead (same format, one per line; `#` starts a comment). */
   KUBEPROOF_CODEC_KEY_FILE: z.string().optional(),
+  /** `kubeproof codec-server` requires `Authorization: Bearer <this>` on every request when it is set. */
+  KUBEPROOF_CODEC_AUTH_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
 });
 
 /** The parsed environment: kubeproof's variables, and the Temporal connection they describe. */
@@ -108,6 +110,8 @@ export interface Settings {
   temporal: TemporalTarget;
   /** Payload encryption keys, when configured: the CLI's client and every worker encrypt with the first. */
   codecKeys?: KeyRing;
+  /** The bearer token `kubeproof codec-server` requires, when set. */
+  codecAuthToken?: string;
   taskQueue: string;
   clusterName: string;
   uiUrl?: string;
@@ -131,6 +135,7 @@ export function resolveSettings(env: Env, flags: SettingsFlags = {}): Settings {
     namespace: temporal.namespace,
     temporal,
     ...(env.codecKeys ? { codecKeys: env.codecKeys } : {}),
+    ...(env.KUBEPROOF_CODEC_AUTH_TOKEN ? { codecAuthToken: env.KUBEPROOF_CODEC_AUTH_TOKEN } : {}),
     taskQueue: flags.taskQueue ?? env.KUBEPROOF_TASK_QUEUE,
     clusterName: flags.clusterName ?? env.KUBEPROOF_CLUSTER_NAME,
     ...(env.TEMPORAL_UI_URL ? { uiUrl: env.TEMPORAL_UI_URL.replace(/\/+$/, '') } : {}),

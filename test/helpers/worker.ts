@@ -4,6 +4,7 @@ import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
 import { codecDataConverter, type KeyRing } from '../../src/codec';
+import type { TemporalConnectOptions } from '../../src/config/temporal';
 import type { ClusterRef } from '../../src/k8s/client';
 import type { ClusterRegistry } from '../../src/k8s/registry';
 import { createWorker } from '../../src/worker/create-worker';
@@ -40,15 +41,17 @@ export function defaultDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps
   };
 }
 
-/** What a test may ask of its client and worker: payload encryption with these keys. */
+/** What a test may ask of its client and worker: payload encryption with these keys, another way to connect. */
 export interface TemporalTestOptions {
   codecKeys?: KeyRing;
+  /** Default: plaintext to the stack's dev server. */
+  temporal?: TemporalConnectOptions;
 }
 
 export async function temporalClient(
   opts: TemporalTestOptions = {},
 ): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect(opts.temporal ?? { address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.temporalNamespace, ...codecDataConverter(opts.codecKeys) });
   return { client, close: () => connection.close() };
 }
@@ -62,7 +65,7 @@ export async function withWorker<T>(
 ): Promise<T> {
   quietRuntime();
   const { worker, close } = await createWorker({
-    temporal: { address: stack.temporalAddress },
+    temporal: opts.temporal ?? { address: stack.temporalAddress },
     namespace: stack.temporalNamespace,
     codecKeys: opts.codecKeys,
     taskQueue,
