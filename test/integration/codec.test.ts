@@ -207,23 +207,23 @@ describe('the Temporal Web UI with the kubeproof codec server', () => {
       const page = await browser.newPage();
       const runUrl = `${stack.uiUrl}/namespaces/${stack.temporalNamespace}/workflows/${encodeURIComponent(workflowId)}`;
       // Without the setting, the UI has only ciphertext: the service name is nowhere on the page.
-      await page.goto(`${runUrl}/history`, { waitUntil: 'domcontentloaded' });
-      await page.getByText('Input', { exact: false }).first().waitFor({ timeout: 30_000 });
+      await page.goto(runUrl, { waitUntil: 'domcontentloaded' });
+      const inputHeading = page.getByText('Input', { exact: true }).filter({ visible: true }).first();
+      await inputHeading.waitFor({ timeout: 30_000 });
       await page.waitForTimeout(2000);
       assert.equal(await page.getByText(serviceName).count(), 0, 'the input is unreadable without the codec server');
       assert.equal(decodeCalls, 0);
 
-      // The UI keeps its Codec Server endpoint in the browser's local storage (key "endpoint", JSON).
-      await page.evaluate(
-        (endpoint) =>
-          (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
-            'endpoint',
-            JSON.stringify(endpoint),
-          ),
-        server.url,
-      );
+      // What the UI's Codec Server dialog stores in the browser: the endpoint, and "use my browser setting" (without
+      // it, a UI whose server configures no codec ignores the browser's endpoint).
+      await page.evaluate((endpoint) => {
+        const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } })
+          .localStorage;
+        storage.setItem('endpoint', JSON.stringify(endpoint));
+        storage.setItem('overrideRemoteCodecConfiguration', 'true');
+      }, server.url);
       await page.reload({ waitUntil: 'domcontentloaded' });
-      const decoded = page.getByText(serviceName).first();
+      const decoded = page.getByText(serviceName).filter({ visible: true }).first();
       await assert.doesNotReject(decoded.waitFor({ timeout: 30_000 }), 'the decoded input names the service');
       assert.ok(decodeCalls > 0, 'the UI called the codec server');
       fs.mkdirSync(outputDir, { recursive: true });
