@@ -28,8 +28,14 @@ export function createProgram(): Command {
   const program = new Command('kubeproof')
     .description('Prove a Kubernetes cluster is ready for production with durable Temporal validation runs.')
     .version(packageVersion(), '-V, --version', 'print the kubeproof version')
-    .option('--temporal-address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)')
-    .option('--temporal-namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
+    .option(
+      '--temporal-address <host:port>',
+      'Temporal frontend (env TEMPORAL_ADDRESS or TEMPORAL_PROFILE; default 127.0.0.1:7233)',
+    )
+    .option(
+      '--temporal-namespace <name>',
+      'Temporal namespace (env TEMPORAL_NAMESPACE or TEMPORAL_PROFILE; default "default")',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 pass, 1 validation failed, 2 usage or input error, 3 Temporal or cluster unreachable.' +

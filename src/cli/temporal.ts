@@ -1,6 +1,6 @@
 /** Connecting to Temporal and turning its failures into the CLI's exit codes and one-sentence messages. */
 import { Client, Connection, WorkflowNotFoundError, isGrpcServiceError, type WorkflowHandle } from '@temporalio/client';
-import { codecDataConverter } from '../codec';
+import { ENCRYPTED_ENCODING, codecDataConverter } from '../codec';
 import type { TemporalTarget } from '../config/temporal';
 import type { CliConfig } from './config';
 import { CliError, reasonOf, unreachableError, usageError } from './exit';
@@ -55,6 +55,17 @@ export function notFoundError(workflowId: string, namespace: string): CliError {
 const GrpcCode = { DeadlineExceeded: 4, NotFound: 5, Unavailable: 14 } as const;
 const unreachableCodes = new Set<number>([GrpcCode.Unavailable, GrpcCode.DeadlineExceeded]);
 
+/** The error or one of its causes, as the payload codec or converter raised it. */
+function payloadProblem(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'PayloadCodecError') return e.message;
+    if (e.message.includes(`Unknown encoding: ${ENCRYPTED_ENCODING}`)) {
+      return "the run's payloads are encrypted and no codec keys are configured; set KUBEPROOF_CODEC_KEYS (or KUBEPROOF_CODEC_KEY_FILE) to the keys its workers use";
+    }
+  }
+  return undefined;
+}
+
 /** Maps what the Temporal client throws to a CliError where one applies; anything else passes through. */
 export function temporalError(
   error: unknown,
@@ -62,6 +73,8 @@ export function temporalError(
   workflowId?: string,
 ): unknown {
   if (error instanceof CliError) return error;
+  const undecodable = payloadProblem(error);
+  if (undecodable) return usageError(undecodable);
   if (error instanceof WorkflowNotFoundError)
     return notFoundError(error.workflowId ?? workflowId ?? '?', cfg.namespace);
   const cause = (error as { cause?: unknown } | undefined)?.cause;
