@@ -1,5 +1,7 @@
 /** Connecting to Temporal and turning its failures into the CLI's exit codes and one-sentence messages. */
 import { Client, Connection, WorkflowNotFoundError, isGrpcServiceError, type WorkflowHandle } from '@temporalio/client';
+import { ENCRYPTED_ENCODING, codecDataConverter } from '../codec';
+import type { TemporalTarget } from '../config/temporal';
 import type { CliConfig } from './config';
 import { CliError, reasonOf, unreachableError, usageError } from './exit';
 
@@ -10,14 +12,27 @@ export interface TemporalSession {
 
 const startStackHint = 'Start the local stack with `npm run stack:up` (or set TEMPORAL_ADDRESS)';
 
-export async function connectTemporal(cfg: Pick<CliConfig, 'address' | 'namespace'>): Promise<TemporalSession> {
+/** What to check when the connection fails: a plaintext client cannot talk to a TLS server, and vice versa. */
+export function connectionHint(target: Pick<TemporalTarget, 'connect'>): string {
+  if (target.connect.tls) {
+    return 'Check the address and the TLS settings (TEMPORAL_TLS_CLIENT_CERT_PATH/_KEY_PATH, TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_API_KEY or the TEMPORAL_PROFILE they come from)';
+  }
+  return `${startStackHint}; a server that requires TLS needs TEMPORAL_TLS_* or TEMPORAL_API_KEY`;
+}
+
+export async function connectTemporal(
+  cfg: Pick<CliConfig, 'address' | 'namespace' | 'temporal' | 'codecKeys'>,
+): Promise<TemporalSession> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: cfg.address, connectTimeout: 5000 });
+    connection = await Connection.connect({ ...cfg.temporal.connect, connectTimeout: 5000 });
   } catch (error) {
-    throw unreachableError(`cannot reach Temporal at ${cfg.address}: ${reasonOf(error)}. ${startStackHint}`);
+    throw unreachableError(
+      `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}): ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
+    );
   }
-  return { client: new Client({ connection, namespace: cfg.namespace }), close: () => connection.close() };
+  const client = new Client({ connection, namespace: cfg.namespace, ...codecDataConverter(cfg.codecKeys) });
+  return { client, close: () => connection.close() };
 }
 
 /** Connects, runs `fn`, and closes the connection whatever happens. */
@@ -40,6 +55,17 @@ export function notFoundError(workflowId: string, namespace: string): CliError {
 const GrpcCode = { DeadlineExceeded: 4, NotFound: 5, Unavailable: 14 } as const;
 const unreachableCodes = new Set<number>([GrpcCode.Unavailable, GrpcCode.DeadlineExceeded]);
 
+/** The error or one of its causes, as the payload codec or converter raised it. */
+function payloadProblem(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'PayloadCodecError') return e.message;
+    if (e.message.includes(`Unknown encoding: ${ENCRYPTED_ENCODING}`)) {
+      return "the run's payloads are encrypted and no codec keys are configured; set KUBEPROOF_CODEC_KEYS (or KUBEPROOF_CODEC_KEY_FILE) to the keys its workers use";
+    }
+  }
+  return undefined;
+}
+
 /** Maps what the Temporal client throws to a CliError where one applies; anything else passes through. */
 export function temporalError(
   error: unknown,
@@ -47,6 +73,8 @@ export function temporalError(
   workflowId?: string,
 ): unknown {
   if (error instanceof CliError) return error;
+  const undecodable = payloadProblem(error);
+  if (undecodable) return usageError(undecodable);
   if (error instanceof WorkflowNotFoundError)
     return notFoundError(error.workflowId ?? workflowId ?? '?', cfg.namespace);
   const cause = (error as { cause?: unknown } | undefined)?.cause;

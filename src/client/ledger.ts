@@ -64,7 +64,9 @@ export async function readLedger(
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { cluster, scenario, capacity: 50, entries: [], acks: [] };
     const grpc = isGrpcServiceError(error) ? error : (error as { cause?: unknown }).cause;
-    if (isGrpcServiceError(grpc) && Number(grpc.code) === 4 /* DEADLINE_EXCEEDED */) {
+    // DEADLINE_EXCEEDED: no worker answered in time; FAILED_PRECONDITION: the server has seen no poller recently
+    // and refuses the query at once ("worker may be down"). Both mean the same to the reader.
+    if (isGrpcServiceError(grpc) && [4, 9].includes(Number(grpc.code))) {
       throw new LedgerUnavailableError(
         `the baseline ledger of ${scenario} on ${cluster} did not answer within ${timeoutMs / 1000}s: no kubeproof worker ` +
           `is polling task queue "${LEDGER_TASK_QUEUE}"; start one with \`kubeproof worker\``,

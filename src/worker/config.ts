@@ -4,13 +4,19 @@
  * `run --embedded-worker` all build it here, so they read the same values the same way.
  */
 import type { ActivityDeps } from '../activities';
+import type { KeyRing } from '../codec';
 import { loadClusterRegistry, type RegistryOptions } from '../config/clusters';
 import { parseEnv, resolveSettings, type Settings, type SettingsFlags } from '../config/env';
+import type { TemporalTarget } from '../config/temporal';
 import type { ClusterRegistry } from '../k8s/registry';
 
 export interface WorkerConfig {
   address: string;
   namespace: string;
+  /** How to connect (src/config/temporal.ts). */
+  temporal: TemporalTarget;
+  /** Payload encryption keys, when configured. */
+  codecKeys?: KeyRing;
   taskQueue: string;
   /** The clusters this worker serves; runs name one of them. */
   clusters: ClusterRegistry;
@@ -28,6 +34,8 @@ export function workerConfig(settings: Settings, env: NodeJS.ProcessEnv, opts: R
   return {
     address: settings.address,
     namespace: settings.namespace,
+    temporal: settings.temporal,
+    ...(settings.codecKeys ? { codecKeys: settings.codecKeys } : {}),
     taskQueue: settings.taskQueue,
     clusters: loadClusterRegistry(settings, opts),
     probeLoopbackOnly: settings.probeLoopbackOnly,
@@ -41,6 +49,11 @@ export function workerConfig(settings: Settings, env: NodeJS.ProcessEnv, opts: R
  */
 export function resolveWorkerConfig(env: NodeJS.ProcessEnv = process.env, flags: SettingsFlags = {}): WorkerConfig {
   return workerConfig(resolveSettings(parseEnv(env), flags), env);
+}
+
+/** What `createWorker` takes to connect: the same for the worker process and the embedded worker. */
+export function workerConnection(cfg: WorkerConfig) {
+  return { temporal: cfg.temporal.connect, namespace: cfg.namespace, codecKeys: cfg.codecKeys };
 }
 
 /** What `createWorker` takes as `deps` (it adds the Temporal client itself). */

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { codecDataConverter, type KeyRing } from '../codec';
+import type { TemporalConnectOptions } from '../config/temporal';
 import { LEDGER_TASK_QUEUE } from '../run/ledger';
 import { checkSearchAttributes } from './check-search-attributes';
 
@@ -22,8 +24,11 @@ function prebuiltWorkflowBundle(): WorkerOptions['workflowBundle'] | undefined {
 }
 
 export interface CreateWorkerOptions {
-  address: string;
+  /** From src/config/temporal.ts: the same options serve the worker's and the ledger client's connection. */
+  temporal: TemporalConnectOptions;
   namespace: string;
+  /** Payload encryption keys; the worker and every client of its runs must share them. */
+  codecKeys?: KeyRing | undefined;
   taskQueue: string;
   deps: ActivityDeps;
   /** Pre-bundled workflow code (tests bundle once and share it). */
@@ -43,10 +48,17 @@ export interface KubeproofWorker {
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<KubeproofWorker> {
-  const connection = await NativeConnection.connect({ address: opts.address });
+  const connection = await NativeConnection.connect(opts.temporal);
   // Ledger activities talk to their ledger workflows through a client of the same server and namespace.
-  const clientConnection = await Connection.connect({ address: opts.address, connectTimeout: 10_000 });
-  const client = new Client({ connection: clientConnection, namespace: opts.namespace });
+  let clientConnection: Connection;
+  try {
+    clientConnection = await Connection.connect({ ...opts.temporal, connectTimeout: 10_000 });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const codec = codecDataConverter(opts.codecKeys);
+  const client = new Client({ connection: clientConnection, namespace: opts.namespace, ...codec });
   try {
     await checkSearchAttributes(client, opts.namespace);
   } catch (error) {
@@ -68,6 +80,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
     taskQueue: opts.taskQueue,
     activities: createActivities({ temporal: { client }, ...opts.deps }),
     workflowBundle,
+    ...codec,
     // Waits are long and mostly idle; a 2-core machine runs many of them at once.
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
@@ -77,6 +90,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Kubeproof
     namespace: opts.namespace,
     taskQueue: LEDGER_TASK_QUEUE,
     workflowBundle,
+    ...codec,
   });
   return {
     worker: {

@@ -5,7 +5,7 @@
 import { Runtime } from '@temporalio/worker';
 import { createWorker } from './create-worker';
 import { parseMetricsEnv, sdkTelemetryOptions, setCanary, startMetricsServer } from './metrics';
-import { resolveWorkerConfig, workerDeps, type WorkerConfig } from './config';
+import { resolveWorkerConfig, workerConnection, workerDeps, type WorkerConfig } from './config';
 
 export async function runWorker(cfg: WorkerConfig = resolveWorkerConfig(process.env)): Promise<void> {
   const metricsEnv = parseMetricsEnv(cfg.env);
@@ -21,15 +21,14 @@ export async function runWorker(cfg: WorkerConfig = resolveWorkerConfig(process.
     return undefined;
   });
   const { worker, close } = await createWorker({
-    address: cfg.address,
-    namespace: cfg.namespace,
+    ...workerConnection(cfg),
     taskQueue: cfg.taskQueue,
     // The canary gauge is served only when this worker serves /metrics.
     deps: { ...workerDeps(cfg), ...(metrics ? { canary: setCanary } : {}) },
   });
   // The SDK installs SIGINT/SIGTERM handlers that call worker.shutdown(); run() resolves once drained.
   console.error(
-    `kubeproof worker polling task queue "${cfg.taskQueue}" on ${cfg.address} (${cfg.namespace}), serving clusters: ${cfg.clusters.names().join(', ')}`,
+    `kubeproof worker polling task queue "${cfg.taskQueue}" on ${cfg.address} (${cfg.namespace}, ${cfg.temporal.security}), serving clusters: ${cfg.clusters.names().join(', ')}`,
   );
   if (metrics) console.error(`kubeproof worker metrics at ${metrics.url}`);
   try {

@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities';
+import { codecDataConverter, type KeyRing } from '../../src/codec';
+import type { TemporalConnectOptions } from '../../src/config/temporal';
 import type { ClusterRef } from '../../src/k8s/client';
 import type { ClusterRegistry } from '../../src/k8s/registry';
 import { createWorker } from '../../src/worker/create-worker';
@@ -39,9 +41,19 @@ export function defaultDeps(overrides: Partial<ActivityDeps> = {}): ActivityDeps
   };
 }
 
-export async function temporalClient(): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  return { client: new Client({ connection, namespace: stack.temporalNamespace }), close: () => connection.close() };
+/** What a test may ask of its client and worker: payload encryption with these keys, another way to connect. */
+export interface TemporalTestOptions {
+  codecKeys?: KeyRing;
+  /** Default: plaintext to the stack's dev server. */
+  temporal?: TemporalConnectOptions;
+}
+
+export async function temporalClient(
+  opts: TemporalTestOptions = {},
+): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect(opts.temporal ?? { address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.temporalNamespace, ...codecDataConverter(opts.codecKeys) });
+  return { client, close: () => connection.close() };
 }
 
 /** Runs `fn` while a worker polls `taskQueue`; the worker is shut down and drained afterwards. */
@@ -49,11 +61,13 @@ export async function withWorker<T>(
   taskQueue: string,
   fn: () => Promise<T>,
   deps: ActivityDeps = defaultDeps(),
+  opts: TemporalTestOptions = {},
 ): Promise<T> {
   quietRuntime();
   const { worker, close } = await createWorker({
-    address: stack.temporalAddress,
+    temporal: opts.temporal ?? { address: stack.temporalAddress },
     namespace: stack.temporalNamespace,
+    codecKeys: opts.codecKeys,
     taskQueue,
     deps,
     workflowBundle: workflowBundle(),

@@ -21,7 +21,7 @@ describe('the kubeproof worker', () => {
       // A new namespace takes a moment to be known to every service of the server.
       for (let attempt = 0; attempt < 30; attempt++) {
         error = await createWorker({
-          address: stack.temporalAddress,
+          temporal: { address: stack.temporalAddress },
           namespace,
           taskQueue: 'never-polled',
           deps: defaultDeps(),

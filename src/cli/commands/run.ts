@@ -9,7 +9,7 @@ import type * as CreateWorker from '../../worker/create-worker';
 import type * as WorkerMetrics from '../../worker/metrics';
 import type * as TemporalWorker from '@temporalio/worker';
 import type { AiMode } from '../../run/contracts';
-import { workerDeps } from '../../worker/config';
+import { workerConnection, workerDeps } from '../../worker/config';
 import { checkClusterReachable } from '../cluster-check';
 import type { CliConfig } from '../config';
 import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
@@ -17,7 +17,7 @@ import { followRun, onInterrupt } from '../follow';
 import { webUiLink } from '../format';
 import { commandConfig, err, out, printJson } from '../output';
 import { outcomeExitCode, renderOutcome } from '../runs';
-import { connectTemporal, temporalError } from '../temporal';
+import { connectionHint, connectTemporal, temporalError } from '../temporal';
 import { configOf } from './worker';
 
 const AiModes = ['off', 'auto', 'required'] as const satisfies readonly AiMode[];
@@ -188,8 +188,7 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
   let created: Awaited<ReturnType<typeof createWorker>>;
   try {
     created = await createWorker({
-      address: cfg.address,
-      namespace: cfg.namespace,
+      ...workerConnection(workerCfg),
       taskQueue: cfg.taskQueue,
       deps: {
         // The same configuration a `kubeproof worker` process reads, from this command's settings.
@@ -201,7 +200,9 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
     await metrics?.close();
     // NativeConnection reports an unreachable server as a TransportError; anything else is not about reachability.
     if (!(error instanceof TransportError)) throw error;
-    throw unreachableError(`cannot reach Temporal at ${cfg.address} for the embedded worker: ${reasonOf(error)}`);
+    throw unreachableError(
+      `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}) for the embedded worker: ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
+    );
   }
   try {
     return await created.worker.runUntil(fn());

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { ErrorType, KubeproofError } from '../../errors';
 import type * as CreateWorker from '../../worker/create-worker';
 import type * as TemporalWorker from '@temporalio/worker';
-import { workerConfig, workerDeps, type WorkerConfig } from '../../worker/config';
+import { workerConfig, workerConnection, workerDeps, type WorkerConfig } from '../../worker/config';
 import type { CliConfig } from '../config';
 import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
 import { commandConfig, err } from '../output';
+import { connectionHint } from '../temporal';
 
 const WorkerFlags = z.object({
   taskQueue: z.string().min(1).optional(),
@@ -62,13 +63,12 @@ export async function serve(cfg: WorkerConfig): Promise<void> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   try {
     const { worker, close } = await createWorker({
-      address: cfg.address,
-      namespace: cfg.namespace,
+      ...workerConnection(cfg),
       taskQueue: cfg.taskQueue,
       deps: workerDeps(cfg),
     });
     err(
-      `kubeproof worker polling task queue "${cfg.taskQueue}" on ${cfg.address} (${cfg.namespace}), serving clusters: ${cfg.clusters.names().join(', ')}`,
+      `kubeproof worker polling task queue "${cfg.taskQueue}" on ${cfg.address} (${cfg.namespace}, ${cfg.temporal.security}), serving clusters: ${cfg.clusters.names().join(', ')}`,
     );
     try {
       await worker.run();
@@ -78,7 +78,7 @@ export async function serve(cfg: WorkerConfig): Promise<void> {
   } catch (error) {
     if (error instanceof TransportError) {
       throw unreachableError(
-        `cannot reach Temporal at ${cfg.address}: ${reasonOf(error)}. Start the local stack with \`npm run stack:up\` (or set TEMPORAL_ADDRESS)`,
+        `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}): ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
       );
     }
     throw error;

@@ -44,6 +44,12 @@ describe('resolveConfig', () => {
     assert.deepEqual(resolveConfig({}, {}), {
       address: '127.0.0.1:7233',
       namespace: 'default',
+      temporal: {
+        address: '127.0.0.1:7233',
+        namespace: 'default',
+        connect: { address: '127.0.0.1:7233' },
+        security: 'plaintext',
+      },
       taskQueue: 'kubeproof',
       clusterName: 'local',
       probeLoopbackOnly: false,
