@@ -47,11 +47,16 @@ async function report(workflowId: string, command: Command): Promise<ExitCode> {
     }
     const link = cfg.uiUrl ? webUiLink(cfg.uiUrl, cfg.namespace, workflowId, outcome.result.runId) : undefined;
     if (format === 'html') {
-      // The trend plot needs the cluster's history for this scenario.
+      // The trend plot needs the cluster's history for this scenario. It is an addition to a finished run's
+      // report, never a reason to refuse it: whatever keeps the ledger from answering (no worker polling, one
+      // shutting down mid-query) is said on stderr and the report shows this run alone.
       const ledger = await readLedger(client, outcome.result.cluster, outcome.result.scenario, 5000).catch(
         (error: unknown) => {
-          if (!(error instanceof LedgerUnavailableError)) throw error;
-          err(`${error.message}; the report shows this run without its trend`);
+          const why =
+            error instanceof LedgerUnavailableError
+              ? error.message
+              : `cannot read the baseline ledger: ${reasonOf(error)}`;
+          err(`${why}; the report shows this run without its trend`);
           return undefined;
         },
       );
