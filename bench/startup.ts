@@ -4,6 +4,8 @@
  * (spawn to exit) and the largest max RSS the kernel reported for a child.
  *
  * `node --import tsx bench/startup.ts [--runs 10] [--modes compiled,tsx] -- --help`
+ * `--before <dir>` adds the mode `before`: the compiled CLI of another checkout (e.g. `git archive` of an older
+ * commit, built with `npx tsc -p tsconfig.build.json`), in the same alternating rounds.
  * `node --import tsx bench/startup.ts -- scenarios list`
  * `node --import tsx bench/startup.ts --modes compiled -- run web-app-stack --no-wait --skip-baseline --ai off`
  */
@@ -15,18 +17,21 @@ import { median } from './peers/stats';
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'kubeproof.js');
 
-type Mode = 'compiled' | 'tsx';
+type Mode = 'compiled' | 'tsx' | 'before';
 
 interface Sample {
   ms: number;
   code: number | null;
 }
 
+let beforeBin: string | undefined;
+
 function once(mode: Mode, args: string[]): Promise<Sample> {
-  const env = { ...process.env, KUBEPROOF_COMPILED: mode === 'compiled' ? '1' : '0' };
+  const env = { ...process.env, KUBEPROOF_COMPILED: mode === 'tsx' ? '0' : '1' };
+  const bin = mode === 'before' ? beforeBin! : BIN;
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -40,15 +45,23 @@ function once(mode: Mode, args: string[]): Promise<Sample> {
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { runs: { type: 'string', default: '10' }, modes: { type: 'string', default: 'compiled,tsx' } },
+    options: {
+      runs: { type: 'string', default: '10' },
+      modes: { type: 'string', default: 'compiled,tsx' },
+      before: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number >= 1, got ${values.runs}`);
   const modes = values.modes.split(',');
-  const bad = modes.find((m) => m !== 'compiled' && m !== 'tsx');
-  if (bad !== undefined) throw new Error(`--modes takes compiled,tsx; got ${bad}`);
+  if (values.before) {
+    beforeBin = path.resolve(values.before, 'bin', 'kubeproof.js');
+    if (!modes.includes('before')) modes.push('before');
+  }
+  const bad = modes.find((m) => m !== 'compiled' && m !== 'tsx' && (m !== 'before' || !beforeBin));
+  if (bad !== undefined) throw new Error(`--modes takes compiled,tsx (and before with --before <dir>); got ${bad}`);
   const args = positionals.length > 0 ? positionals : ['--help'];
   const samples = new Map<Mode, number[]>((modes as Mode[]).map((m) => [m, []]));
   // One discarded warm-up per mode (page cache), then alternating order.
