@@ -3,8 +3,10 @@
  * pod becomes Ready exactly 2 s after it is scheduled (KWOK `kubeproof.dev/ready-delay: 2s`). The floor client
  * creates each Deployment the moment the previous pod is Ready, over one keep-alive connection with one watch,
  * so the chain can finish no sooner than Σ delays (8 s) + the measured propagation per edge.
- * The same chain then runs through kubeproof (`run --skip-baseline --ai off --embedded-worker --json`), whose
- * deploy step is compared with it.
+ * The same chain then runs through kubeproof (`run --skip-baseline --ai off --embedded-worker --json`, the
+ * compiled CLI when dist/ is built, no cluster readiness checks: `checks: []`), whose deploy step is compared with
+ * it, and through the equivalent kubectl script (apply, `wait --for=condition=Available` per link, delete the
+ * namespace with --wait), whose whole time is compared with kubeproof's whole command.
  *
  * `source .stack/env && node --import tsx bench/floor/chain.ts [--runs 3] [--skip-kubeproof]`
  */
@@ -71,13 +73,19 @@ function kubeproofChain(dir: string, i: number): { deployMs: number; wallMs: num
   const file = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(
     file,
-    stringify({ apiVersion: 'kubeproof.dev/v1', kind: 'Scenario', metadata: { name }, spec: { samples: 1, services } }),
+    stringify({
+      apiVersion: 'kubeproof.dev/v1',
+      kind: 'Scenario',
+      metadata: { name },
+      spec: { samples: 1, checks: [], services },
+    }),
   );
   const args = ['bin/kubeproof.js', 'run', file, '--skip-baseline', '--ai', 'off', '--json', '--embedded-worker'];
   const started = performance.now();
   const r = spawnSync(process.execPath, [...args, '--task-queue', `bench-chain-${process.pid}`], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, KUBEPROOF_COMPILED: fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) ? '1' : '0' },
   });
   const wallMs = performance.now() - started;
   if (r.status !== 0) throw new Error(`kubeproof run failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
@@ -85,6 +93,31 @@ function kubeproofChain(dir: string, i: number): { deployMs: number; wallMs: num
   const deploy = result.steps.find((s) => s.name === 'deploy');
   if (!deploy) throw new Error('kubeproof result has no deploy step');
   return { deployMs: deploy.durationMs, wallMs };
+}
+
+/** The chain as a kubectl script: each link applied once the previous one is Available, then the namespace deleted. */
+function kubectlChain(dir: string, i: number): number {
+  const namespace = `kubectl-chain-${process.pid}-${i}`;
+  const kubectl = path.join(
+    process.env.KUBEPROOF_CACHE ?? path.join(os.homedir(), '.cache/kubeproof'),
+    'bin',
+    'kubectl',
+  );
+  const steps = [`${kubectl} create namespace ${namespace} >/dev/null`];
+  for (let k = 0; k < LENGTH; k++) {
+    const file = path.join(dir, `${namespace}-${k}.yaml`);
+    const w = { n: 1, readyDelay: '2s' };
+    fs.writeFileSync(file, stringify(deployment(w, namespace, serviceName(k))));
+    steps.push(
+      `${kubectl} apply -f ${file} >/dev/null`,
+      `${kubectl} wait --for=condition=Available deployment/${serviceName(k)} -n ${namespace} --timeout=5m >/dev/null`,
+    );
+  }
+  steps.push(`${kubectl} delete ns ${namespace} --wait >/dev/null`);
+  const started = performance.now();
+  const r = spawnSync('bash', ['-c', `set -e; ${steps.join('; ')}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kubectl chain failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  return performance.now() - started;
 }
 
 async function main(): Promise<void> {
@@ -95,13 +128,19 @@ async function main(): Promise<void> {
   const floor: number[] = [];
   const kp: number[] = [];
   const kpWall: number[] = [];
+  const kubectlWall: number[] = [];
   for (let i = 0; i < runs; i++) {
-    floor.push((await floorChain(`floor-chain-${process.pid}-${i}`)).totalMs);
-    if (!process.argv.includes('--skip-kubeproof')) {
+    // Alternating order: odd runs start with kubeproof and kubectl.
+    const withPeers = () => {
+      if (process.argv.includes('--skip-kubeproof')) return;
       const k = kubeproofChain(dir, i);
       kp.push(k.deployMs);
       kpWall.push(k.wallMs);
-    }
+      kubectlWall.push(kubectlChain(dir, i));
+    };
+    if (i % 2 === 1) withPeers();
+    floor.push((await floorChain(`floor-chain-${process.pid}-${i}`)).totalMs);
+    if (i % 2 === 0) withPeers();
   }
   const floorMs = median(floor);
   const perEdge = (ms: number) => (ms - LENGTH * DELAY_MS) / LENGTH;
@@ -112,6 +151,10 @@ async function main(): Promise<void> {
     console.log(
       `  kubeproof deploy step: ${(d / 1000).toFixed(2)} s = 8 s + ${perEdge(d).toFixed(0)} ms per edge ` +
         `(${(perEdge(d) - perEdge(floorMs)).toFixed(0)} ms per edge above the floor); whole command ${(median(kpWall) / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  kubectl script (apply, wait Available per link, delete ns --wait): ${(median(kubectlWall) / 1000).toFixed(1)} s; ` +
+        `kubeproof/kubectl whole ${(median(kpWall) / median(kubectlWall)).toFixed(2)}×`,
     );
   }
   process.exit(0);

@@ -23,7 +23,7 @@ type Tool = (typeof TOOLS)[number];
 
 const USAGE = `usage: bench/peers [--n 10,100] [--runs 5] [--warmup 1] [--delays 0,2s]
   [--tools kubeproof,kube-burner,kubectl,floor] [--worker embedded|standalone]
-  [--kb-qps 1000] [--kb-burst 1000] [--out results.json]`;
+  [--kb-qps 1000] [--kb-burst 1000] [--cli compiled|tsx] [--out results.json]`;
 
 function fail(message: string): never {
   console.error(`bench/peers: ${message}\n${USAGE}`);
@@ -48,6 +48,8 @@ function options() {
       worker: { type: 'string', default: 'embedded' },
       'kb-qps': { type: 'string', default: '1000' },
       'kb-burst': { type: 'string', default: '1000' },
+      // compiled: dist/ from `npm run build` (what the package ships; its prebundled workflow code); tsx: src/.
+      cli: { type: 'string', default: fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) ? 'compiled' : 'tsx' },
       out: { type: 'string' },
     },
     strict: true,
@@ -55,6 +57,7 @@ function options() {
   const tools = values.tools.split(',') as Tool[];
   for (const t of tools) if (!TOOLS.includes(t)) fail(`unknown tool "${t}" in --tools (known: ${TOOLS.join(', ')})`);
   if (values.worker !== 'embedded' && values.worker !== 'standalone') fail(`--worker is embedded or standalone`);
+  if (values.cli !== 'compiled' && values.cli !== 'tsx') fail(`--cli is compiled or tsx`);
   const delays = values.delays.split(',').map((d) => (d === '0' || d === '' ? undefined : d));
   for (const d of delays)
     if (d !== undefined && !/^\d+(ms|s|m)$/.test(d)) fail(`--delays takes 0 or Go durations like 2s, got "${d}"`);
@@ -65,6 +68,7 @@ function options() {
     delays,
     tools,
     worker: values.worker,
+    cli: values.cli,
     limits: {
       qps: wholeList('kb-qps', values['kb-qps'], 1)[0]!,
       burst: wholeList('kb-burst', values['kb-burst'], 1)[0]!,
@@ -86,6 +90,8 @@ interface Sample {
   innerMs?: number | undefined;
   steps?: Record<string, number> | undefined;
   leftovers: string[];
+  /** kubeproof only: the command's peak RSS (VmHWM, MiB), sampled while it ran. */
+  peakRssMiB?: number | undefined;
 }
 
 interface Exit {
@@ -93,18 +99,42 @@ interface Exit {
   wallMs: number;
   stdout: string;
   stderr: string;
+  /** The process's peak RSS in MiB (VmHWM, read every 250 ms while it ran; Linux only). */
+  peakRssMiB?: number | undefined;
 }
 
-function timed(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<Exit> {
+/** VmHWM of a live process in MiB, or undefined once it is gone (or off Linux). */
+export function peakRss(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function timed(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; rss?: boolean } = {},
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let peakRssMiB: number | undefined;
+    const sampler = opts.rss ? setInterval(() => (peakRssMiB = peakRss(child.pid) ?? peakRssMiB), 250) : undefined;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, wallMs: performance.now() - started, stdout, stderr }));
+    child.on('exit', () => clearInterval(sampler));
+    child.on('close', (code) => resolve({ code, wallMs: performance.now() - started, stdout, stderr, peakRssMiB }));
   });
 }
 
@@ -116,15 +146,24 @@ class Bench {
   readonly taskQueue = `bench-peers-${this.tag}`;
   private worker: ChildProcess | undefined;
   private seq = 0;
+  /** The kubeproof CLI's environment: the compiled build or the sources through tsx (--cli). */
+  readonly cliEnv: NodeJS.ProcessEnv;
 
-  constructor(private readonly opt: Options) {}
+  constructor(private readonly opt: Options) {
+    this.cliEnv = { ...process.env, KUBEPROOF_COMPILED: opt.cli === 'compiled' ? '1' : '0' };
+  }
+
+  /** The standalone worker's peak RSS so far (MiB), or undefined without one. */
+  workerPeakRss(): number | undefined {
+    return peakRss(this.worker?.pid);
+  }
 
   async startWorker(): Promise<void> {
     if (this.opt.worker !== 'standalone' || !this.opt.tools.includes('kubeproof')) return;
     const log = fs.openSync(path.join(this.dir, 'worker.log'), 'w');
     this.worker = spawn(process.execPath, ['bin/kubeproof.js', 'worker', '--task-queue', this.taskQueue], {
       cwd: ROOT,
-      env: process.env,
+      env: this.cliEnv,
       stdio: ['ignore', log, log],
     });
     // The worker logs once it polls; give it up to 60 s.
@@ -170,7 +209,7 @@ class Bench {
         this.taskQueue,
       ];
       if (this.opt.worker === 'embedded') args.push('--embedded-worker');
-      exit = await timed(process.execPath, args);
+      exit = await timed(process.execPath, args, { env: this.cliEnv, rss: true });
       try {
         const result = JSON.parse(exit.stdout) as {
           steps?: { name: string; durationMs: number }[];
@@ -203,7 +242,7 @@ class Bench {
     if (exit.code !== 0)
       throw new Error(`${tool} failed (exit ${exit.code}) for N=${w.n}:\n${tail(exit.stderr || exit.stdout)}`);
     const leftovers = await this.leftovers(namespace, scenario);
-    return { tool, n: w.n, wallMs: exit.wallMs, innerMs, steps, leftovers };
+    return { tool, n: w.n, wallMs: exit.wallMs, innerMs, steps, leftovers, peakRssMiB: exit.peakRssMiB };
   }
 
   /** What is still there right after the command exited; then waits (bounded) for it to go, untimed. */
@@ -306,6 +345,7 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const started = new Date();
   const loadBefore = loadLine();
+  let workerPeak: number | undefined;
   try {
     await bench.startWorker();
     for (const n of opt.ns) {
@@ -320,6 +360,10 @@ async function main(): Promise<void> {
             console.error(
               `[bench/peers] N=${n} delay=${sample.delay} run ${run}${sample.warmup ? ' (warm-up)' : ''} ${tool}: ${(s.wallMs / 1000).toFixed(2)} s` +
                 (s.innerMs !== undefined ? ` (inner ${(s.innerMs / 1000).toFixed(2)} s)` : '') +
+                (s.peakRssMiB !== undefined ? ` peak RSS ${s.peakRssMiB.toFixed(0)} MiB` : '') +
+                (tool === 'kubeproof' && bench.workerPeakRss() !== undefined
+                  ? ` worker peak RSS ${bench.workerPeakRss()!.toFixed(0)} MiB`
+                  : '') +
                 (s.leftovers.length ? ` LEFTOVERS ${s.leftovers.join(', ')}` : ''),
             );
           }
@@ -327,16 +371,24 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    workerPeak = bench.workerPeakRss();
     bench.stopWorker();
   }
+  const kpRss = samples.flatMap((s) => (s.peakRssMiB === undefined ? [] : [s.peakRssMiB]));
   const report = [
-    `bench/peers ${started.toISOString()}; runs=${opt.runs} after ${opt.warmup} warm-up; kubeproof worker: ${opt.worker}; kube-burner qps ${opt.limits.qps} burst ${opt.limits.burst}`,
+    `bench/peers ${started.toISOString()}; runs=${opt.runs} after ${opt.warmup} warm-up; kubeproof worker: ${opt.worker}; cli: ${opt.cli}; kube-burner qps ${opt.limits.qps} burst ${opt.limits.burst}`,
+    `peak RSS: kubeproof command max ${kpRss.length ? `${Math.max(...kpRss).toFixed(0)} MiB` : 'n/a'}` +
+      (workerPeak !== undefined ? `; standalone worker ${workerPeak.toFixed(0)} MiB` : ''),
     `before: ${loadBefore}; after: ${loadLine()}`,
     '',
     table(samples, opt),
   ].join('\n');
   console.log(report);
-  if (opt.out) fs.writeFileSync(opt.out, JSON.stringify({ started, options: opt, samples }, null, 2));
+  if (opt.out)
+    fs.writeFileSync(
+      opt.out,
+      JSON.stringify({ started, options: opt, samples, workerPeakRssMiB: workerPeak }, null, 2),
+    );
   process.exit(0);
 }
 

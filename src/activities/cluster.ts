@@ -100,6 +100,31 @@ export function createClusterActivities(deps: ClusterDeps) {
       });
     },
 
+    /**
+     * One wave: applies its services and follows them all to Ready with one watch (src/k8s/deploy.ts). Replaces
+     * one deployService per service; that one stays registered for runs recorded before the change.
+     */
+    async deployWave({
+      run,
+      cluster,
+      services,
+      timeoutsMs,
+      notBefore,
+      images,
+    }: RunArgs & {
+      services: ServiceSpec[];
+      timeoutsMs: Record<string, number>;
+      notBefore: number;
+      images?: kube.ImageOptions;
+    }): Promise<{ services: kube.DeployedService[] }> {
+      heartbeat();
+      return kube.deployWave(
+        clients(cluster),
+        { run, services, timeoutsMs, notBefore, images },
+        { heartbeat, signal: signal() },
+      );
+    },
+
     async awaitService({ cluster, request }: { cluster: string; request: AwaitRequest }): Promise<AwaitResult> {
       return kube.awaitService(clients(cluster), request, { heartbeat, signal: signal() });
     },

@@ -63,6 +63,8 @@ export const daemonSetCheck: CheckDefinition<ClusterCheckContext> = {
 
 /** How long a new LimitRange may take to reach admission: the LimitRanger's 30 s live-lookup cache, plus slack. */
 const LIMIT_RANGE_VISIBLE_MS = 35_000;
+/** How long a ResourceQuota with its status written may take to reach quota admission. */
+const QUOTA_VISIBLE_MS = 10_000;
 
 export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
   id: ClusterCheckId.Quota,
@@ -107,13 +109,21 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
           (await core.readNamespacedResourceQuota({ name: quotaName, namespace })).status?.hard ? true : undefined,
         signal,
       );
+      // Quota admission reads ResourceQuotas from an informer too: a quota whose status is written may still be
+      // unknown to the API server's admission for a moment. Retry an admitted over-quota pod before calling it so.
       let overRefused = false;
-      try {
-        await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-over-quota', '200m'), dryRun: 'All' });
-      } catch (error) {
-        overRefused = statusCode(error) === 403 && /quota/i.test(errorBody(error));
-        evidence.overQuota = { status: statusCode(error), message: errorBody(error).slice(0, 300) };
-        if (!overRefused) throw error;
+      const quotaDeadline = Date.now() + QUOTA_VISIBLE_MS;
+      while (!overRefused) {
+        try {
+          await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-over-quota', '200m'), dryRun: 'All' });
+        } catch (error) {
+          overRefused = statusCode(error) === 403 && /quota/i.test(errorBody(error));
+          evidence.overQuota = { status: statusCode(error), message: errorBody(error).slice(0, 300) };
+          if (!overRefused) throw error;
+        }
+        if (overRefused || Date.now() > quotaDeadline) break;
+        signal.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
       await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-under-quota', '50m'), dryRun: 'All' });
       await core.deleteNamespacedResourceQuota({ name: quotaName, namespace });
@@ -156,7 +166,13 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
         await core.deleteNamespacedLimitRange({ name: limitName, namespace }).catch(() => undefined);
       }
       evidence.defaulted = defaulted ?? null;
-      if (!overRefused) return { status: 'fail', reason: 'a pod over the ResourceQuota was admitted', evidence };
+      if (!overRefused) {
+        return {
+          status: 'fail',
+          reason: `a pod over the ResourceQuota was still admitted ${QUOTA_VISIBLE_MS / 1000} s after the quota took effect`,
+          evidence,
+        };
+      }
       if (!applied(defaulted)) {
         return {
           status: 'fail',

@@ -5,8 +5,10 @@
 import { CommanderError } from 'commander';
 import { ErrorType, KubeproofError } from '../errors';
 import { CliError, ExitCode, reasonOf } from './exit';
-import { err } from './output';
 import { createProgram } from './program';
+
+/** As output.ts's `err`, without loading output.ts (and zod) for `--help`. */
+const err = (text: string): void => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 
 export function exitCodeOf(error: unknown): number {
   // Commander has already printed its message (or the help, or the version).
@@ -26,7 +28,7 @@ export function exitCodeOf(error: unknown): number {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await createProgram().parseAsync(argv);
+    await createProgram(argv).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
   } catch (error) {
     return exitCodeOf(error);

@@ -13,6 +13,7 @@ import {
   Label,
   renderResourceQuota,
   runLabels,
+  runSelector,
   type RunIdentity,
   namespaceName,
   renderNamespace,
@@ -139,6 +140,66 @@ export async function readyEndpoints(
   return endpointCounts(slices.items, service);
 }
 
+type Settled = Omit<AwaitResult, 'pods' | 'elapsedMs'>;
+
+/**
+ * Where one service's pods stand against its condition, from the tracked pods alone: settled (met, unschedulable,
+ * crash-loop), undefined while still on the way, or `endpoints` when only the Service's ready endpoints are left to
+ * check (`healthy` on a service with ports).
+ */
+export function podState(
+  req: Pick<AwaitRequest, 'service' | 'replicas' | 'hasPorts' | 'condition'>,
+  pods: readonly TrackedPod[],
+  limits: { unschedulableAfter: number; crashLoopRestarts: number; now?: number },
+): Settled | 'endpoints' | undefined {
+  const now = limits.now ?? Date.now();
+  const live = pods.filter((p) => !p.terminating);
+  const stuck = live.find(
+    (p) => p.unschedulableSince !== undefined && now - p.unschedulableSince >= limits.unschedulableAfter,
+  );
+  if (stuck)
+    return {
+      service: req.service,
+      condition: req.condition,
+      state: 'unschedulable',
+      reason: `pod ${stuck.pod}: ${stuck.waitingReason}`,
+    };
+  const crashing = live.find((p) => p.restarts >= limits.crashLoopRestarts);
+  if (crashing) {
+    return {
+      service: req.service,
+      condition: req.condition,
+      state: 'crash-loop',
+      reason: `pod ${crashing.pod} restarted ${crashing.restarts} times (${crashing.waitingReason ?? 'CrashLoopBackOff'})`,
+    };
+  }
+  const scheduled = live.filter((p) => p.scheduledAt !== undefined).length;
+  const ready = live.filter((p) => p.readyAt !== undefined).length;
+  const met = { service: req.service, condition: req.condition, state: 'met' as const };
+  if (req.condition === 'scheduled') return scheduled >= req.replicas ? met : undefined;
+  if (ready < req.replicas) return undefined;
+  if (req.condition === 'ready') return met;
+  // healthy: ready, serving through its Service, and not restarting.
+  if (live.some((p) => p.restarts > 0)) return undefined;
+  return req.hasPorts ? 'endpoints' : met;
+}
+
+/** The timeout result of a service that did not settle: how many replicas were ready, and what the rest waits on. */
+function timedOut(
+  req: Pick<AwaitRequest, 'service' | 'replicas' | 'condition' | 'timeoutMs'>,
+  pods: readonly TrackedPod[],
+): Settled {
+  const live = pods.filter((p) => !p.terminating);
+  const ready = live.filter((p) => p.readyAt !== undefined).length;
+  const waiting = live.find((p) => p.readyAt === undefined)?.waitingReason;
+  return {
+    service: req.service,
+    condition: req.condition,
+    state: 'timeout',
+    reason: `${ready}/${req.replicas} replicas ready after ${Math.round(req.timeoutMs / 1000)}s waiting for "${req.condition}"${waiting ? ` (${waiting})` : ''}`,
+  };
+}
+
 export async function awaitService(
   clients: KubeClients,
   req: AwaitRequest,
@@ -162,37 +223,12 @@ export async function awaitService(
   try {
     await opts.start?.();
     const check = async (pods: TrackedPod[]): Promise<Omit<AwaitResult, 'pods' | 'elapsedMs'> | undefined> => {
-      const live = pods.filter((p) => !p.terminating);
-      const stuck = live.find(
-        (p) => p.unschedulableSince !== undefined && Date.now() - p.unschedulableSince >= unschedulableAfter,
-      );
-      if (stuck)
-        return {
-          service: req.service,
-          condition: req.condition,
-          state: 'unschedulable',
-          reason: `pod ${stuck.pod}: ${stuck.waitingReason}`,
-        };
-      const crashing = live.find((p) => p.restarts >= crashLoopRestarts);
-      if (crashing) {
-        return {
-          service: req.service,
-          condition: req.condition,
-          state: 'crash-loop',
-          reason: `pod ${crashing.pod} restarted ${crashing.restarts} times (${crashing.waitingReason ?? 'CrashLoopBackOff'})`,
-        };
-      }
-      const scheduled = live.filter((p) => p.scheduledAt !== undefined).length;
-      const ready = live.filter((p) => p.readyAt !== undefined).length;
-      const met = { service: req.service, condition: req.condition, state: 'met' as const };
-      if (req.condition === 'scheduled') return scheduled >= req.replicas ? met : undefined;
-      if (ready < req.replicas) return undefined;
-      if (req.condition === 'ready') return met;
-      // healthy: ready, serving through its Service, and not restarting.
-      if (live.some((p) => p.restarts > 0)) return undefined;
-      if (!req.hasPorts) return met;
+      const state = podState(req, pods, { unschedulableAfter, crashLoopRestarts });
+      if (state !== 'endpoints') return state;
       const endpoints = await readyEndpoints(clients, namespace, req.service);
-      return endpoints.ready >= req.replicas ? met : undefined;
+      return endpoints.ready >= req.replicas
+        ? { service: req.service, condition: req.condition, state: 'met' }
+        : undefined;
     };
     const outcome = await tracker.until(check, {
       timeoutMs: req.timeoutMs,
@@ -202,17 +238,7 @@ export async function awaitService(
     const pods = tracker.timelines();
     const elapsedMs = Date.now() - started;
     if (outcome) return { ...outcome, elapsedMs, pods };
-    const snapshot = tracker.snapshot().filter((p) => !p.terminating);
-    const ready = snapshot.filter((p) => p.readyAt !== undefined).length;
-    const waiting = snapshot.find((p) => p.readyAt === undefined)?.waitingReason;
-    return {
-      service: req.service,
-      condition: req.condition,
-      state: 'timeout',
-      elapsedMs,
-      reason: `${ready}/${req.replicas} replicas ready after ${Math.round(req.timeoutMs / 1000)}s waiting for "${req.condition}"${waiting ? ` (${waiting})` : ''}`,
-      pods,
-    };
+    return { ...timedOut(req, tracker.snapshot()), elapsedMs, pods };
   } finally {
     tracker.stop();
   }
@@ -251,4 +277,137 @@ export async function deployService(
     { ...opts, start: async () => void (objects = await applyService(clients, run, svc, opts.images)) },
   );
   return { ...result, objects };
+}
+
+/** How many services of a wave are applied at once: enough to keep the API server busy, not a burst of hundreds. */
+export const WAVE_APPLY_CONCURRENCY = 16;
+
+export interface WaveRequest {
+  run: RunIdentity;
+  /** The wave's services: their dependencies have all met their conditions. */
+  services: ServiceSpec[];
+  /** Each service's own follow timeout (the scenario's ready timeout, or its dependents' longest edge). */
+  timeoutsMs: Readonly<Record<string, number>>;
+  /** Epoch ms when the first attempt started (a retry must not clamp pod timestamps to its own start). */
+  notBefore: number;
+  images?: ImageOptions | undefined;
+  unschedulableAfterMs?: number;
+  crashLoopRestarts?: number;
+}
+
+export type DeployedService = AwaitResult & { objects: string[] };
+
+/**
+ * Applies every service of a wave (at most WAVE_APPLY_CONCURRENCY at once) and follows all their pods to Ready
+ * with one watch, until each service has settled: met, timed out (each under its own timeout), unschedulable or
+ * crash-looping. One activity per wave instead of one per service keeps a scenario of hundreds of services to a
+ * handful of history events and one watch. An apply that fails names its service (`details.service`); the
+ * applies still in flight finish first, so nothing lands after the failure is reported.
+ */
+export async function deployWave(
+  clients: KubeClients,
+  req: WaveRequest,
+  opts: { signal?: AbortSignal | undefined; heartbeat?: (() => void) | undefined } = {},
+): Promise<{ services: DeployedService[] }> {
+  const started = Date.now();
+  const namespace = namespaceName(req.run);
+  const limits = {
+    unschedulableAfter: req.unschedulableAfterMs ?? 10_000,
+    crashLoopRestarts: req.crashLoopRestarts ?? 3,
+  };
+  const names = req.services.map((s) => s.name);
+  const tracker = await PodTracker.start(
+    clients,
+    namespace,
+    `${runSelector(req.run.runId)},${Label.Name} in (${names.join(',')})`,
+    req.notBefore,
+  );
+  try {
+    const objects = new Map<string, string[]>();
+    await eachLimited(req.services, WAVE_APPLY_CONCURRENCY, async (svc) => {
+      opts.signal?.throwIfAborted();
+      try {
+        objects.set(svc.name, await applyService(clients, req.run, svc, req.images));
+      } catch (error) {
+        const e = error instanceof KubeproofError ? error : classify(error, `applying service ${svc.name}`);
+        throw new KubeproofError(e.type, e.message, { ...e.details, service: svc.name });
+      }
+      opts.heartbeat?.();
+    });
+    const settled = new Map<string, Settled>();
+    const elapsed = new Map<string, number>();
+    const longest = Math.max(...names.map((n) => req.timeoutsMs[n] ?? 0));
+    await tracker.until(
+      (pods) => {
+        const byService = new Map<string, TrackedPod[]>();
+        for (const p of pods) {
+          const list = byService.get(p.service);
+          if (list) list.push(p);
+          else byService.set(p.service, [p]);
+        }
+        const now = Date.now();
+        for (const svc of req.services) {
+          if (settled.has(svc.name)) continue;
+          const timeoutMs = req.timeoutsMs[svc.name] ?? longest;
+          const own = byService.get(svc.name) ?? [];
+          const base = { service: svc.name, replicas: svc.replicas, hasPorts: svc.ports.length > 0 };
+          const state = podState({ ...base, condition: 'ready' }, own, { ...limits, now });
+          const outcome =
+            state !== undefined && state !== 'endpoints'
+              ? state
+              : now - started >= timeoutMs
+                ? timedOut({ ...base, condition: 'ready', timeoutMs }, own)
+                : undefined;
+          if (outcome) {
+            settled.set(svc.name, outcome);
+            elapsed.set(svc.name, now - started);
+          }
+        }
+        return settled.size === names.length ? true : undefined;
+      },
+      { timeoutMs: longest, signal: opts.signal, onTick: opts.heartbeat },
+    );
+    const pods = tracker.timelines();
+    const snapshot = tracker.snapshot();
+    return {
+      services: req.services.map((svc) => ({
+        ...(settled.get(svc.name) ??
+          timedOut(
+            {
+              service: svc.name,
+              replicas: svc.replicas,
+              condition: 'ready',
+              timeoutMs: req.timeoutsMs[svc.name] ?? longest,
+            },
+            snapshot.filter((p) => p.service === svc.name),
+          )),
+        elapsedMs: elapsed.get(svc.name) ?? Date.now() - started,
+        pods: pods.filter((p) => p.service === svc.name),
+        objects: objects.get(svc.name) ?? [],
+      })),
+    };
+  } finally {
+    tracker.stop();
+  }
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at once. After the first failure nothing new starts; the calls in flight
+ * finish, then that failure is thrown.
+ */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }

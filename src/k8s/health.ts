@@ -74,32 +74,40 @@ export async function checkHealth(
 ): Promise<HealthReport> {
   const namespace = namespaceName(run);
   const selector = runSelector(run.runId);
-  const served = await metricsServed(clients, namespace).catch(() => false);
-  // Listed once per namespace and attributed per service by label.
-  const events = await call(`listing warning events in ${namespace}`, () =>
-    clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
-  );
-  const allPods = await call(`listing pods in ${namespace}`, () =>
-    clients.core.listNamespacedPod({ namespace, labelSelector: selector }),
-  );
-  const replicaSets = await call(`listing ReplicaSets in ${namespace}`, () =>
-    clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }),
-  );
-  const kubeServices = await call(`listing Services in ${namespace}`, () =>
-    clients.core.listNamespacedService({ namespace, labelSelector: selector }),
-  );
-  const slices = services.some((s) => s.ports.length > 0)
-    ? await call(`listing EndpointSlices in ${namespace}`, () =>
-        clients.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: SERVICE_NAME_LABEL }),
-      )
-    : { items: [] };
+  // Everything listed once per namespace, concurrently, and attributed per service by label: a settle loop that
+  // re-checks every second costs a handful of calls, not two per service.
+  const [served, events, allPods, replicaSets, kubeServices, slices, deployments] = await Promise.all([
+    metricsServed(clients, namespace).catch(() => false),
+    call(`listing warning events in ${namespace}`, () =>
+      clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
+    ),
+    call(`listing pods in ${namespace}`, () => clients.core.listNamespacedPod({ namespace, labelSelector: selector })),
+    call(`listing ReplicaSets in ${namespace}`, () =>
+      clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }),
+    ),
+    call(`listing Services in ${namespace}`, () =>
+      clients.core.listNamespacedService({ namespace, labelSelector: selector }),
+    ),
+    services.some((s) => s.ports.length > 0)
+      ? call(`listing EndpointSlices in ${namespace}`, () =>
+          clients.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: SERVICE_NAME_LABEL }),
+        )
+      : Promise.resolve({ items: [] as k8s.V1EndpointSlice[] }),
+    call(`listing Deployments in ${namespace}`, () =>
+      clients.apps.listNamespacedDeployment({ namespace, labelSelector: selector }),
+    ),
+  ]);
   const metrics = await podMetrics(clients, namespace, served);
+  const byName = new Map(deployments.items.map((d) => [d.metadata?.name ?? '', d]));
   const results: ServiceHealth[] = [];
   for (const svc of services) {
     opts.onService?.();
-    const deployment = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
-      clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
-    );
+    // Not listed (labels changed under us): read it by name, which reports a missing one as before.
+    const deployment =
+      byName.get(svc.name) ??
+      (await call(`reading Deployment ${namespace}/${svc.name}`, () =>
+        clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
+      ));
     const pods = { items: ofService(allPods.items, svc.name) };
     const owned = ownedObjectKeys(
       { deployments: [deployment], replicaSets: replicaSets.items, pods: pods.items, services: kubeServices.items },
@@ -112,7 +120,12 @@ export async function checkHealth(
       count: e.count ?? 1,
     }));
     const desired = deployment.spec?.replicas ?? svc.replicas;
-    const ready = deployment.status?.readyReplicas ?? 0;
+    // Ready pods as the pods themselves say (the same list the deploy step watched): the Deployment's
+    // status.readyReplicas is the controller's later copy of that, seconds behind on a busy control plane.
+    const ready = pods.items.filter(
+      (p) =>
+        !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
     const restarts = pods.items.reduce(
       (sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((s, c) => s + c.restartCount, 0),
       0,

@@ -1,9 +1,11 @@
 /**
- * The deploy step's orchestration: wave by wave, each service waits for each of its dependencies under the
- * edge's own condition and timeout, is then applied, and is followed to Ready by an activity of its own.
- * Failures are blamed by the rule in src/run/blame.ts.
+ * The deploy step's orchestration: wave by wave, every dependency edge into the wave is awaited under the
+ * edge's own condition and timeout, then one activity applies the whole wave and follows it to Ready (one
+ * watch, bounded concurrency, heartbeats). One activity per wave rather than per service keeps the history of a
+ * scenario of hundreds of services to a few dozen events. Runs recorded before that change replay the
+ * per-service path (`patched(DEPLOY_PER_WAVE)`). Failures are blamed by the rule in src/run/blame.ts.
  */
-import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { AwaitResult } from '../k8s/deploy';
 import type { ImageOptions, RunIdentity } from '../k8s/render';
@@ -18,6 +20,16 @@ import { Blamed, failureOf } from './failures';
 type Activities = ReturnType<typeof activities.createActivities>;
 const follow = (timeoutMs: number, summary: string) =>
   proxyActivities<Activities>({ ...deploying(timeoutMs), summary });
+
+/** The patch id of one deployWave activity per wave (before: one deployService per service). */
+export const DEPLOY_PER_WAVE = 'deploy-per-wave';
+
+/** The service an activity failure names in its details (deployWave's failed apply), if any. */
+function serviceOf(error: unknown): string | undefined {
+  const details = (error as { cause?: { details?: unknown[] } }).cause?.details;
+  const first = Array.isArray(details) ? (details[0] as { service?: unknown } | undefined) : undefined;
+  return typeof first?.service === 'string' ? first.service : undefined;
+}
 
 export interface DeployContext {
   scenario: Scenario;
@@ -80,7 +92,43 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
     if (outcome.state !== 'met') throw blame(errorTypeOfState(outcome.state), outcome.reason ?? outcome.state);
   };
 
+  const perWave = patched(DEPLOY_PER_WAVE);
   for (const wave of ctx.waves) {
+    if (perWave) {
+      await Promise.all(
+        wave.map(async (name) => {
+          const svc = services.get(name)!;
+          record.setService(name, 'waiting-for-dependencies');
+          await Promise.all(svc.dependsOn.map((d) => awaitDependency(svc, d.service, d.condition, d.timeout)));
+        }),
+      );
+      const timeoutsMs = Object.fromEntries(wave.map((name) => [name, followTimeout(scenario, name)]));
+      const batch = follow(
+        Math.max(...Object.values(timeoutsMs)),
+        wave.length === 1
+          ? `deploy ${wave[0]} (${services.get(wave[0]!)!.replicas} replicas) and follow it to Ready`
+          : `deploy ${wave.length} services (${wave.slice(0, 3).join(', ')}${wave.length > 3 ? ', …' : ''}) and follow them to Ready`,
+      ).deployWave({
+        run,
+        cluster,
+        services: wave.map((name) => services.get(name)!),
+        timeoutsMs,
+        notBefore: Date.now(),
+        images: ctx.images,
+      });
+      ctx.inflight.add(batch);
+      for (const name of wave) {
+        record.setService(name, 'starting');
+        const track = batch.then((r) => r.services.find((s) => s.service === name)!);
+        // Observed at once so a failure is never an unhandled rejection; dependents and the settle loop read it.
+        track.then(
+          (r) => record.setService(name, r.state === 'met' ? 'ready' : r.state),
+          () => record.setService(name, 'timeout'),
+        );
+        tracking.set(name, track);
+      }
+      continue;
+    }
     await Promise.all(
       wave.map(async (name) => {
         const svc = services.get(name)!;
@@ -116,9 +164,10 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
       settled.push(await track);
     } catch (error) {
       if (isCancellation(error)) throw error;
-      // The apply itself failed (invalid manifest, forbidden).
+      // The apply itself failed (invalid manifest, forbidden); a wave's failure names the service it was about.
       const f = failureOf(error);
-      throw new Blamed({ step: 'deploy', service: name, type: f.type, message: `service ${name}: ${f.message}` });
+      const service = serviceOf(error) ?? name;
+      throw new Blamed({ step: 'deploy', service, type: f.type, message: `service ${service}: ${f.message}` });
     }
   }
   record.pods = settled.flatMap((s) => s.pods);

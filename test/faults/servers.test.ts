@@ -64,7 +64,7 @@ describe('fault injection: servers', () => {
           taskQueue,
           skipBaseline: true,
         });
-        await untilActivityRunning(handle, 'deployService');
+        await untilActivityRunning(handle, 'deployWave');
         killComponent('temporal');
         await sleep(1000);
         restartStack();
@@ -106,7 +106,7 @@ describe('fault injection: servers', () => {
         taskQueue,
         skipBaseline: true,
       });
-      await untilActivityRunning(handle, 'deployService');
+      await untilActivityRunning(handle, 'deployWave');
       killComponent('kube-apiserver');
       await sleep(2000);
       restartStack();

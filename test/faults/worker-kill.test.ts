@@ -55,7 +55,7 @@ const cases: KillCase[] = [
   {
     name: 'mid-wave (a deploy in flight)',
     scenario: web,
-    at: (h) => untilActivityRunning(h, 'deployService'),
+    at: (h) => untilActivityRunning(h, 'deployWave'),
     expect: 'pass',
   },
   { name: 'during health', scenario: web, at: (h) => untilActivityRunning(h, 'checkHealth', 90_000), expect: 'pass' },

@@ -78,16 +78,21 @@ async function runOnStack(scenario: Scenario, opts: { samples?: number; skipBase
 
 function scheduledActivities(
   history: Awaited<ReturnType<typeof runOnStack>>['history'],
-): { type: string; service?: string }[] {
+): { type: string; service?: string; services?: string[] }[] {
   return (history.events ?? [])
     .filter((e) => e.activityTaskScheduledEventAttributes)
     .map((e) => {
       const attrs = e.activityTaskScheduledEventAttributes!;
       const [arg] = (attrs.input?.payloads ?? []).map((p) =>
-        defaultPayloadConverter.fromPayload<{ service?: { name: string } | string }>(p),
+        defaultPayloadConverter.fromPayload<{ service?: { name: string } | string; services?: { name: string }[] }>(p),
       );
       const service = typeof arg?.service === 'string' ? arg.service : arg?.service?.name;
-      return { type: attrs.activityType?.name ?? '', ...(service ? { service } : {}) };
+      const services = arg?.services?.map((s) => s.name);
+      return {
+        type: attrs.activityType?.name ?? '',
+        ...(service ? { service } : {}),
+        ...(services ? { services } : {}),
+      };
     });
 }
 
@@ -112,13 +117,13 @@ describe('validateScenario on the local stack', () => {
     assert.deepEqual(result.cleanup?.left, []);
     assert.ok((result.cleanup?.deleted.length ?? 0) >= 9, 'cleanup reports what it deleted');
     assert.deepEqual(await leftovers(workflowId), []);
-    // Dependency order in history: database and cache before backend before frontend.
+    // Dependency order in history, one activity per wave: database and cache, then backend, then frontend.
     const deploys = scheduledActivities(history)
-      .filter((a) => a.type === 'deployService')
-      .map((a) => a.service);
-    assert.equal(deploys.length, 4);
-    assert.deepEqual(new Set(deploys.slice(0, 2)), new Set(['database', 'cache']));
-    assert.deepEqual(deploys.slice(2), ['backend', 'frontend']);
+      .filter((a) => a.type === 'deployWave')
+      .map((a) => a.services ?? []);
+    assert.equal(deploys.length, 3);
+    assert.deepEqual(new Set(deploys[0]), new Set(['database', 'cache']));
+    assert.deepEqual(deploys.slice(1), [['backend'], ['frontend']]);
     // Every pod seen from creation to Ready, and baseline summaries computed from real samples.
     assert.equal(result.pods.length, 7);
     assert.ok(result.pods.every((p) => p.readyAt !== undefined && p.readyAt >= p.createdAt));

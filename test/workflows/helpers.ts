@@ -3,6 +3,7 @@
  * runs the prebundled workflow code with those stubs on the local dev server. Nothing here touches the cluster.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../src/activities';
@@ -40,10 +41,10 @@ export const chainScenario: Scenario = parseScenarioData(
 export const forwardCalls = [
   'preflight',
   'applyNamespace',
-  'deployService c',
-  'deployService b',
+  'deployWave c',
+  'deployWave b',
   'awaitService b healthy',
-  'deployService a',
+  'deployWave a',
   'checkHealth',
   'runClusterChecks',
   'checkMonitoring',
@@ -103,6 +104,7 @@ export const passingStubs: Activities = {
       ],
       objects: [`Deployment/${service.name}`, `Service/${service.name}`],
     }),
+  deployWave: (input: Input<'deployWave'>) => perService((one) => passingStubs.deployService(one))(input),
   awaitService: ({ request }: Input<'awaitService'>) =>
     Promise.resolve({
       service: request.service,
@@ -139,10 +141,39 @@ export const passingStubs: Activities = {
     Promise.resolve({ deleted: [`Namespace/kp-${run.scenario}-test`], left: [], durationMs: 1 }),
 };
 
-/** How a call appears in the log: the activity name, and the service it acts on when there is one. */
+/**
+ * A deployWave stub from a per-service one (deployService's shape), the way the real activity behaves: every
+ * service of the wave is deployed, and a failure names its service in `details[0].service`.
+ */
+export function perService(
+  deployOne: (input: Input<'deployService'>) => Promise<Output<'deployService'>>,
+): Activities['deployWave'] {
+  return async ({ services, timeoutsMs, ...rest }) => ({
+    services: await Promise.all(
+      services.map((service) =>
+        deployOne({ ...rest, service, timeoutMs: timeoutsMs[service.name] ?? 0 }).catch((error: unknown) => {
+          if (!(error instanceof ApplicationFailure)) throw error;
+          throw ApplicationFailure.create({
+            ...(error.type ? { type: error.type } : {}),
+            message: error.message,
+            nonRetryable: error.nonRetryable ?? false,
+            details: [{ service: service.name }],
+          });
+        }),
+      ),
+    ),
+  });
+}
+
+/** How a call appears in the log: the activity name, and the service(s) it acts on when there are any. */
 function label(name: keyof Activities, input: unknown): string {
-  const i = input as { service?: string | { name: string }; request?: { service: string; condition: string } };
+  const i = input as {
+    service?: string | { name: string };
+    services?: { name: string }[];
+    request?: { service: string; condition: string };
+  };
   if (i.request) return `${name} ${i.request.service} ${i.request.condition}`;
+  if (i.services && name === 'deployWave') return `${name} ${i.services.map((s) => s.name).join(',')}`;
   if (typeof i.service === 'string') return `${name} ${i.service}`;
   if (i.service) return `${name} ${i.service.name}`;
   return name;

@@ -14,6 +14,7 @@ import { progressQuery, type validateScenario } from '../../src/workflows';
 import type { ValidationResult } from '../../src/run/contracts';
 import { uniqueTaskQueue } from '../helpers/env';
 import {
+  perService,
   type Activities,
   chainScenario,
   deferred,
@@ -181,10 +182,10 @@ describe('validateScenario saga', () => {
 
   it('fails the deploy step, blaming the dependency, when a dependency never gets Ready', { timeout }, async () => {
     const { activities, calls } = stubActivities({
-      deployService: async (input) => {
+      deployWave: perService(async (input) => {
         const met = await deployStub(input);
         return input.service.name === 'c' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
-      },
+      }),
     });
     const result = await run(activities, recordOf);
 
@@ -195,7 +196,7 @@ describe('validateScenario saga', () => {
       type: 'ServiceNotReady',
       message: 'service c (needed "ready" by b): 0/1 pods ready after 20s',
     });
-    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
+    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployWave c', ...afterDeployFailure]);
   });
 
   it(
@@ -203,10 +204,10 @@ describe('validateScenario saga', () => {
     { timeout },
     async () => {
       const { activities, calls } = stubActivities({
-        deployService: async (input) => {
+        deployWave: perService(async (input) => {
           const met = await deployStub(input);
           return input.service.name === 'a' ? { ...met, state: 'timeout', reason: '0/1 pods ready after 20s' } : met;
-        },
+        }),
       });
       const result = await run(activities, recordOf);
 
@@ -289,10 +290,11 @@ describe('validateScenario saga', () => {
     const started = deferred();
     const cancelled = deferred();
     const { activities, calls } = stubActivities({
-      deployService: (input) =>
+      deployWave: perService((input) =>
         input.service.name === service
           ? heartbeatUntilCancelled(started.resolve, cancelled.resolve)
           : deployStub(input),
+      ),
     });
     const { result, status } = await run(activities, async (handle) => {
       await started.promise;
@@ -313,7 +315,7 @@ describe('validateScenario saga', () => {
     { timeout },
     async () => {
       const { calls, result } = await cancelWhileDeploying('c');
-      assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
+      assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployWave c', ...afterDeployFailure]);
       assert.equal(result.failure?.step, 'deploy');
       assert.deepEqual(result.cleanup?.left, []);
     },
@@ -406,7 +408,7 @@ describe('validateScenario saga', () => {
 
   it('fails at the deploy step without retrying when a manifest is invalid', { timeout }, async () => {
     const { activities, calls } = stubActivities({
-      deployService: (input) =>
+      deployWave: perService((input) =>
         input.service.name === 'c'
           ? // Marked retryable on purpose: only the retry policy's nonRetryableErrorTypes may stop the retry.
             Promise.reject(
@@ -417,34 +419,35 @@ describe('validateScenario saga', () => {
               }),
             )
           : deployStub(input),
+      ),
     });
     const result = await run(activities, recordOf);
 
     assert.equal(result.failure?.type, 'InvalidManifest');
     assert.equal(result.failure?.step, 'deploy');
     assert.match(result.failure?.message ?? '', /Deployment "c" is invalid/);
-    assert.equal(calls.filter((c) => c === 'deployService c').length, 1);
-    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployService c', ...afterDeployFailure]);
+    assert.equal(calls.filter((c) => c === 'deployWave c').length, 1);
+    assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployWave c', ...afterDeployFailure]);
   });
 
   it('retries a transient API failure and then passes', { timeout }, async () => {
     const attempts: number[] = [];
     const { activities, calls } = stubActivities({
-      deployService: (input) => {
+      deployWave: perService((input) => {
         if (input.service.name !== 'b') return deployStub(input);
         const { attempt } = Context.current().info;
         attempts.push(attempt);
         return attempt === 1
           ? Promise.reject(ApplicationFailure.retryable('503 Service Unavailable from the API server', 'TransientApi'))
           : deployStub(input);
-      },
+      }),
     });
     const result = await run(activities, recordOf);
 
     assert.deepEqual(attempts, [1, 2]);
     assert.deepEqual(
-      calls.filter((c) => c.startsWith('deployService')),
-      ['deployService c', 'deployService b', 'deployService b', 'deployService a'],
+      calls.filter((c) => c.startsWith('deployWave')),
+      ['deployWave c', 'deployWave b', 'deployWave b', 'deployWave a'],
     );
     assert.equal(result.verdict, 'pass');
   });
@@ -453,13 +456,13 @@ describe('validateScenario saga', () => {
     const started = deferred();
     const release = deferred();
     const { activities } = stubActivities({
-      deployService: async (input) => {
+      deployWave: perService(async (input) => {
         if (input.service.name === 'b') {
           started.resolve();
           await release.promise;
         }
         return deployStub(input);
-      },
+      }),
     });
     const { during, after, result } = await run(activities, async (handle) => {
       await started.promise;
@@ -504,6 +507,8 @@ describe('validateScenario saga', () => {
 
       assert.deepEqual(upserts, [
         { KubeproofScenario: 'chain', KubeproofCluster: 'test-cluster' },
+        // The SDK's own record of patched('deploy-per-wave') (src/workflows/deploy-waves.ts).
+        { TemporalChangeVersion: ['deploy-per-wave'] },
         { KubeproofRegression: 'no' },
         { KubeproofVerdict: 'pass', KubeproofGrade: 'Excellent' },
       ]);
@@ -541,7 +546,7 @@ const rejectApplyOf =
 
 describe('validateScenario saga, failure attribution', () => {
   it('names the dependency whose manifest was rejected', { timeout }, async () => {
-    const result = await run(stubActivities({ deployService: rejectApplyOf('c') }).activities, recordOf);
+    const result = await run(stubActivities({ deployWave: perService(rejectApplyOf('c')) }).activities, recordOf);
     assert.equal(result.failure?.type, 'InvalidManifest');
     assert.equal(result.failure?.service, 'c');
     assert.match(result.failure?.message ?? '', /service c/);
@@ -551,7 +556,7 @@ describe('validateScenario saga, failure attribution', () => {
     'records the deploy step, not the health step, as failed when the last service cannot be applied',
     { timeout },
     async () => {
-      const result = await run(stubActivities({ deployService: rejectApplyOf('a') }).activities, recordOf);
+      const result = await run(stubActivities({ deployWave: perService(rejectApplyOf('a')) }).activities, recordOf);
       assert.equal(result.failure?.step, 'deploy');
       assert.equal(result.failure?.service, 'a');
       assert.deepEqual(

@@ -102,7 +102,11 @@ async function run(ref: string, command: Command): Promise<ExitCode> {
   // Nothing is started for an invalid scenario: both throw InvalidScenario with a ready-to-print message.
   const scenario = loadScenario(ref);
   planWaves(scenario);
-  if (cfg.kubeconfig) await checkClusterReachable({ kubeconfig: flags.kubeconfig, context: cfg.context });
+  // Only the embedded worker uses this process's kubeconfig; a standalone worker has its own clusters, so checking
+  // KUBECONFIG here would test the wrong cluster and load @kubernetes/client-node for nothing (`--no-wait` ≤ 0.5 s).
+  if (flags.embeddedWorker && cfg.kubeconfig) {
+    await checkClusterReachable({ kubeconfig: flags.kubeconfig, context: cfg.context });
+  }
 
   const session = await connectTemporal(cfg);
   try {
