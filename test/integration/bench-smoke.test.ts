@@ -68,3 +68,27 @@ describe('bench/peers', () => {
     assert.match(r.stdout, /\| 3 \| none \|.*\| [\d.]+× \|/);
   });
 });
+
+describe('bench/concurrency', () => {
+  const concurrency = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/concurrency.ts', ...args], {
+      cwd: ROOT,
+      env: process.env,
+      encoding: 'utf8',
+      timeout: 10 * 60_000,
+    });
+
+  it('refuses an unbounded number of runs, naming the flag', () => {
+    const r = concurrency(['--runs', '500']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--runs is 500: give 1 to 50/);
+  });
+
+  it('runs two validations at once on one worker, both passing with nothing left, and prints the figures', () => {
+    const r = concurrency(['--runs', '2', '--skip-baseline']);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /passed \(verdict pass or warn\): 2\/2; leftover namespaces: 0/);
+    assert.match(r.stdout, /throughput: [\d.]+ runs\/min/);
+    assert.match(r.stdout, /worker peak RSS: \d+ MiB/);
+  });
+});

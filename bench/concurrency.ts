@@ -1,0 +1,170 @@
+/**
+ * Many validations at once on one standalone worker (issue 14, item 5): N runs of a built-in scenario started
+ * together, each for its own cluster name (all served by the worker from one clusters file, all the local stack),
+ * then every run awaited and its leftovers listed. Prints passes, leftovers, wall time from the first start to
+ * the last close and from the last start to the last close, throughput, per-run durations and the worker's peak
+ * RSS (VmHWM, sampled every 250 ms).
+ *
+ * `npm run stack:up && source .stack/env && node --import tsx bench/concurrency.ts [--runs 20] [--scenario
+ *  web-app-stack] [--skip-baseline] [--cli compiled|tsx]`
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import * as k8s from '@kubernetes/client-node';
+import { outcomeOf, startValidation } from '../src/client/validation';
+import { runSelector } from '../src/k8s/render';
+import { runKeyOf } from '../src/run/identity';
+import { loadScenario } from '../src/scenarios';
+import { max, median, min } from './peers/stats';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** VmHWM of a live process in MiB (Linux), or undefined once it is gone. */
+function peakRss(pid: number | undefined): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(message: string): never {
+  console.error(`bench/concurrency: ${message}`);
+  process.exit(2);
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '20' },
+      scenario: { type: 'string', default: 'web-app-stack' },
+      'skip-baseline': { type: 'boolean', default: false },
+      cli: { type: 'string', default: fs.existsSync(path.join(ROOT, 'dist')) ? 'compiled' : 'tsx' },
+    },
+  });
+  const runs = Number(values.runs);
+  // Bounded: every run holds a namespace and pods on the simulated nodes.
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) fail(`--runs is ${values.runs}: give 1 to 50`);
+  if (values.cli !== 'compiled' && values.cli !== 'tsx') fail('--cli is compiled or tsx');
+  for (const name of ['KUBECONFIG', 'TEMPORAL_ADDRESS']) {
+    if (!process.env[name]) fail(`${name} is not set: \`source .stack/env\` first`);
+  }
+  return { runs, scenario: values.scenario, skipBaseline: values['skip-baseline'], cli: values.cli };
+}
+
+async function startWorker(taskQueue: string, clustersFile: string, cli: string, log: string): Promise<ChildProcess> {
+  const worker = spawn(process.execPath, ['bin/kubeproof.js', 'worker', '--task-queue', taskQueue], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      KUBEPROOF_COMPILED: cli === 'compiled' ? '1' : '0',
+      KUBEPROOF_CLUSTERS_FILE: clustersFile,
+      // Any free port: a worker of the stack or of a test may hold the default one.
+      KUBEPROOF_METRICS_PORT: '0',
+    },
+    stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')],
+  });
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    if (/RUNNING|polling|started|ready/i.test(fs.readFileSync(log, 'utf8'))) return worker;
+    if (worker.exitCode !== null) fail(`the worker exited: ${fs.readFileSync(log, 'utf8')}`);
+  }
+  fail('the worker did not report that it started within 60 s');
+}
+
+async function leftovers(core: k8s.CoreV1Api, workflowId: string): Promise<number> {
+  const { items } = await core.listNamespace({ labelSelector: runSelector(runKeyOf(workflowId)) });
+  return items.length;
+}
+
+async function main(): Promise<void> {
+  const opt = options();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-concurrency-'));
+  const tag = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+  const taskQueue = `bench-concurrency-${tag}`;
+  const names = Array.from({ length: opt.runs }, (_, i) => `bench-c${String(i).padStart(2, '0')}-${tag}`);
+  const clustersFile = path.join(dir, 'clusters.yaml');
+  fs.writeFileSync(
+    clustersFile,
+    `clusters:\n${names.map((n) => `  - name: ${n}\n    kubeconfig: ${process.env.KUBECONFIG}\n`).join('')}`,
+  );
+  const worker = await startWorker(taskQueue, clustersFile, opt.cli, path.join(dir, 'worker.log'));
+  let workerPeak = 0;
+  const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRss(worker.pid) ?? 0)), 250);
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const kc = new k8s.KubeConfig();
+  kc.loadFromDefault();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const scenario = loadScenario(opt.scenario);
+  try {
+    const t0 = performance.now();
+    const handles = await Promise.all(
+      names.map((clusterName) =>
+        startValidation(client, {
+          scenario,
+          clusterName,
+          ai: 'off',
+          taskQueue,
+          ...(opt.skipBaseline ? { skipBaseline: true } : {}),
+        }),
+      ),
+    );
+    const lastStart = performance.now();
+    const results = await Promise.all(
+      handles.map(async (handle) => {
+        const outcome = await outcomeOf(handle);
+        const closedAt = performance.now();
+        return {
+          ok: outcome.ok && outcome.result.verdict !== 'fail',
+          verdict: outcome.ok ? outcome.result.verdict : outcome.message,
+          durationMs: outcome.result?.durationMs ?? 0,
+          closedAt,
+          left: await leftovers(core, handle.workflowId),
+        };
+      }),
+    );
+    const lastClose = Math.max(...results.map((r) => r.closedAt));
+    const durations = results.map((r) => r.durationMs / 1000);
+    const passed = results.filter((r) => r.ok).length;
+    const left = results.reduce((sum, r) => sum + r.left, 0);
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    console.log(
+      `${opt.runs} × ${opt.scenario}${opt.skipBaseline ? ' (baseline skipped)' : ''}, --ai off, one standalone ` +
+        `worker (${opt.cli}), ${new Date().toISOString()}, load average ${load}`,
+    );
+    console.log(`  passed (verdict pass or warn): ${passed}/${opt.runs}; leftover namespaces: ${left}`);
+    console.log(`  starting all runs: ${((lastStart - t0) / 1000).toFixed(1)} s`);
+    console.log(`  first start → last close: ${((lastClose - t0) / 1000).toFixed(1)} s`);
+    console.log(`  last start → last close: ${((lastClose - lastStart) / 1000).toFixed(1)} s`);
+    console.log(`  throughput: ${((opt.runs / (lastClose - t0)) * 60_000).toFixed(1)} runs/min`);
+    console.log(
+      `  single runs (workflow time): min ${min(durations).toFixed(1)} s, median ${median(durations).toFixed(1)} s, ` +
+        `max ${max(durations).toFixed(1)} s`,
+    );
+    console.log(`  worker peak RSS: ${workerPeak.toFixed(0)} MiB`);
+    const failed = results.filter((r) => !r.ok);
+    for (const r of failed) console.log(`  not passed: ${r.verdict}`);
+    process.exitCode = failed.length > 0 || left > 0 ? 1 : 0;
+  } finally {
+    clearInterval(sampler);
+    await connection.close();
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
