@@ -25,7 +25,8 @@ export function baselineContext(b: BaselineResult): string[] {
   const other = c.otherFingerprints > 0 ? ` (${c.otherFingerprints} on another cluster shape left out)` : '';
   lines.push(
     `compared with ${runs} earlier run${runs === 1 ? '' : 's'} of the same cluster shape${other}; ` +
-      `judged once there are ${c.minHistoryRuns.sampled} (sampled metrics) and ${c.minHistoryRuns.perRun} (per-run check figures)`,
+      `a sampled metric is judged after ${c.minHistoryRuns.sampled} earlier run${c.minHistoryRuns.sampled === 1 ? '' : 's'}, ` +
+      `a per-run check figure after ${c.minHistoryRuns.perRun}`,
   );
   return lines;
 }
