@@ -71,24 +71,27 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       });
       const ctx = Context.current();
       const started = Date.now();
-      const judged = judge(evidence, {
-        mode: input.mode,
-        // Below the activity's start-to-close (src/workflows/activity-options.ts), so a stalled model ends in the
-        // labelled rules fallback rather than an activity timeout.
-        deadlineMs: AI_DEADLINE_MS,
-        env: aiEnv,
-        configError: aiConfigError,
-        heartbeat: () => ctx.heartbeat(),
-        signal: ctx.cancellationSignal,
-      });
+      const judged = () =>
+        judge(evidence, {
+          mode: input.mode,
+          // Below the activity's start-to-close (src/workflows/activity-options.ts), so a stalled model ends in the
+          // labelled rules fallback rather than an activity timeout.
+          deadlineMs: AI_DEADLINE_MS,
+          env: aiEnv,
+          configError: aiConfigError,
+          heartbeat: () => ctx.heartbeat(),
+          signal: ctx.cancellationSignal,
+        });
       // With --ai off no model is asked: nothing to observe.
-      if (input.mode !== AiMode.Off) {
-        judged.then(
-          (result) => observeAiCall(aiCallOutcome(result), Date.now() - started),
-          () => observeAiCall('failure', Date.now() - started),
-        );
+      if (input.mode === AiMode.Off) return judged();
+      try {
+        const result = await judged();
+        observeAiCall(aiCallOutcome(result), Date.now() - started);
+        return result;
+      } catch (error) {
+        observeAiCall('failure', Date.now() - started);
+        throw error;
       }
-      return judged;
     },
 
     /** Pure computation, kept in an activity so a change to the maths never changes workflow branching. */

@@ -66,14 +66,7 @@ export function hardFailureFindings(evidence: Evidence): Finding[] {
       evidence: `overall.unhealthy: ${evidence.overall.unhealthy}`,
     });
   }
-  for (const c of evidence.checks.filter((x) => x.status === 'fail')) {
-    findings.push({
-      severity: Severity.Critical,
-      service: null,
-      message: `Check ${c.id} failed: ${c.reason}`,
-      evidence: `checks.${c.id}: ${c.status}`,
-    });
-  }
+  findings.push(...checkFindings(evidence, 'fail'));
   if (!evidence.overall.healthy && findings.length === 0) {
     findings.push({
       severity: Severity.Critical,
@@ -98,14 +91,7 @@ function softFindings(evidence: Evidence): Finding[] {
     }
     if (s.warningEventsTotal > 0) findings.push(warningEventsFinding(s));
   }
-  for (const c of evidence.checks.filter((x) => x.status === 'warn')) {
-    findings.push({
-      severity: Severity.Warning,
-      service: null,
-      message: `Check ${c.id} warned: ${c.reason}`,
-      evidence: `checks.${c.id}: ${c.status}`,
-    });
-  }
+  findings.push(...checkFindings(evidence, 'warn'));
   const alerts = evidence.monitoring && typeof evidence.monitoring === 'object' ? evidence.monitoring.firingAlerts : [];
   if (Array.isArray(alerts) && alerts.length > 0) {
     findings.push({
@@ -134,6 +120,18 @@ function softFindings(evidence: Evidence): Finding[] {
     }
   }
   return findings;
+}
+
+/** A finding per check with that status: failed checks are critical, warning checks warnings. */
+function checkFindings(evidence: Evidence, status: 'fail' | 'warn'): Finding[] {
+  return evidence.checks
+    .filter((c) => c.status === status)
+    .map((c) => ({
+      severity: status === 'fail' ? Severity.Critical : Severity.Warning,
+      service: null,
+      message: `Check ${c.id} ${status === 'fail' ? 'failed' : 'warned'}: ${c.reason}`,
+      evidence: `checks.${c.id}: ${c.status}`,
+    }));
 }
 
 function warningEventsFinding(s: ServiceEvidence): Finding {

@@ -42,18 +42,32 @@ export const pausePodSpec = (image = 'registry.k8s.io/pause:3.10') => ({
   automountServiceAccountToken: false,
 });
 
+/**
+ * Polls `probe` every `everyMs` until it returns a value, `withinMs` has passed (then undefined), or `signal`
+ * aborts (the runner's timeout).
+ */
+export async function pollWithin<T>(
+  probe: () => Promise<T | undefined>,
+  signal: AbortSignal,
+  withinMs: number,
+  everyMs = 250,
+): Promise<T | undefined> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    signal.throwIfAborted();
+    const value = await probe();
+    if (value !== undefined || Date.now() >= deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 /** Polls `probe` every `everyMs` until it returns a value or `signal` aborts (the runner's timeout). */
 export async function pollUntil<T>(
   probe: () => Promise<T | undefined>,
   signal: AbortSignal,
   everyMs = 250,
 ): Promise<T> {
-  for (;;) {
-    signal.throwIfAborted();
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+  return (await pollWithin(probe, signal, Number.POSITIVE_INFINITY, everyMs)) as T;
 }
 
 export const statusCode = (error: unknown): number | undefined => {

@@ -4,7 +4,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import type { ClusterCheckContext } from './context';
-import { checkLabels, errorBody, pausePodSpec, pollUntil, statusCode } from './context';
+import { checkLabels, errorBody, pausePodSpec, pollUntil, pollWithin, statusCode } from './context';
 import { ClusterCheckId } from './ids';
 import type { CheckDefinition } from './model';
 import { Label } from '../k8s/render';
@@ -111,20 +111,26 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
       );
       // Quota admission reads ResourceQuotas from an informer too: a quota whose status is written may still be
       // unknown to the API server's admission for a moment. Retry an admitted over-quota pod before calling it so.
-      let overRefused = false;
-      const quotaDeadline = Date.now() + QUOTA_VISIBLE_MS;
-      while (!overRefused) {
-        try {
-          await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-over-quota', '200m'), dryRun: 'All' });
-        } catch (error) {
-          overRefused = statusCode(error) === 403 && /quota/i.test(errorBody(error));
-          evidence.overQuota = { status: statusCode(error), message: errorBody(error).slice(0, 300) };
-          if (!overRefused) throw error;
-        }
-        if (overRefused || Date.now() > quotaDeadline) break;
-        signal.throwIfAborted();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      const refused = await pollWithin(
+        async () => {
+          try {
+            await core.createNamespacedPod({
+              namespace,
+              body: pod('kubeproof-check-over-quota', '200m'),
+              dryRun: 'All',
+            });
+            return undefined;
+          } catch (error) {
+            evidence.overQuota = { status: statusCode(error), message: errorBody(error).slice(0, 300) };
+            if (statusCode(error) === 403 && /quota/i.test(errorBody(error))) return true;
+            throw error;
+          }
+        },
+        signal,
+        QUOTA_VISIBLE_MS,
+        500,
+      );
+      const overRefused = refused === true;
       await core.createNamespacedPod({ namespace, body: pod('kubeproof-check-under-quota', '50m'), dryRun: 'All' });
       await core.deleteNamespacedResourceQuota({ name: quotaName, namespace });
 
@@ -149,19 +155,22 @@ export const quotaCheck: CheckDefinition<ClusterCheckContext> = {
       try {
         // LimitRanger admission reads LimitRanges from an informer, and caches a live lookup that found none for
         // 30 s: a LimitRange only just created can take that long to apply. Retry until it does, or give up.
-        const deadline = Date.now() + LIMIT_RANGE_VISIBLE_MS;
-        for (;;) {
-          const admitted = await core.createNamespacedPod({
-            namespace,
-            body: pod('kubeproof-check-defaults'),
-            dryRun: 'All',
-          });
-          defaulted = admitted.spec?.containers[0]?.resources;
-          if (applied(defaulted) || Date.now() > deadline) break;
-          signal.throwIfAborted();
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-        evidence.limitRangeVisibleAfterMs = LIMIT_RANGE_VISIBLE_MS - Math.max(0, deadline - Date.now());
+        const since = Date.now();
+        await pollWithin(
+          async () => {
+            const admitted = await core.createNamespacedPod({
+              namespace,
+              body: pod('kubeproof-check-defaults'),
+              dryRun: 'All',
+            });
+            defaulted = admitted.spec?.containers[0]?.resources;
+            return applied(defaulted) ? true : undefined;
+          },
+          signal,
+          LIMIT_RANGE_VISIBLE_MS,
+          500,
+        );
+        evidence.limitRangeWaitedMs = Date.now() - since;
       } finally {
         await core.deleteNamespacedLimitRange({ name: limitName, namespace }).catch(() => undefined);
       }

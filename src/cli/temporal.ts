@@ -20,6 +20,17 @@ export function connectionHint(target: Pick<TemporalTarget, 'connect'>): string 
   return `${startStackHint}; a server that requires TLS needs TEMPORAL_TLS_* or TEMPORAL_API_KEY`;
 }
 
+/** Temporal could not be reached: where, how the connection was secured, why, and what to check. */
+export function temporalUnreachable(
+  cfg: Pick<CliConfig, 'address' | 'temporal'>,
+  error: unknown,
+  purpose = '',
+): CliError {
+  return unreachableError(
+    `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security})${purpose}: ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
+  );
+}
+
 export async function connectTemporal(
   cfg: Pick<CliConfig, 'address' | 'namespace' | 'temporal' | 'codecKeys'>,
 ): Promise<TemporalSession> {
@@ -27,9 +38,7 @@ export async function connectTemporal(
   try {
     connection = await Connection.connect({ ...cfg.temporal.connect, connectTimeout: 5000 });
   } catch (error) {
-    throw unreachableError(
-      `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}): ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
-    );
+    throw temporalUnreachable(cfg, error);
   }
   const client = new Client({ connection, namespace: cfg.namespace, ...codecDataConverter(cfg.codecKeys) });
   return { client, close: () => connection.close() };

@@ -60,10 +60,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
     }
     if (baseline.overall === 'Poor') add(VerdictLevel.Warn, 'baseline graded Poor');
     if (baseline.regressed) {
-      const metrics = [
-        ...baseline.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
-        ...(baseline.series ?? []).filter((r) => r.outcome === 'regressed').map((r) => r.name),
-      ];
+      const metrics = regressedNames(baseline);
       add(input.failOnRegression ? VerdictLevel.Fail : VerdictLevel.Warn, `regression in ${metrics.join(', ')}`);
     }
   }
@@ -74,4 +71,12 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
   const rank = { fail: 0, warn: 1, pass: 2 } as const;
   const ordered = [...reasons].sort((a, b) => rank[a.level] - rank[b.level]).map((r) => r.text);
   return { verdict, reasons: ordered };
+}
+
+/** The sampled metrics and per-run check figures of a baseline that regressed, in report order. */
+export function regressedNames(baseline: Pick<BaselineResult, 'regressions' | 'series'>): string[] {
+  return [
+    ...baseline.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
+    ...(baseline.series ?? []).filter((r) => r.outcome === 'regressed').map((r) => r.name),
+  ];
 }

@@ -28,6 +28,7 @@ import { blameHealth } from '../run/blame';
 import type { Progress, ValidateInput, ValidationResult } from '../run/contracts';
 import { namespaceFor, runKeyOf } from '../run/identity';
 import { RunRecord } from '../run/record';
+import { regressedNames } from '../run/verdict';
 import { AiMode, StepName } from '../run/vocabulary';
 import { SearchAttr } from '../search-attributes';
 import { checking, cleaning, creating, judging, quick } from './activity-options';
@@ -356,10 +357,7 @@ export async function validateScenario(input: ValidateInput): Promise<Validation
         at: new Date().toISOString(),
         grade: analysis.overall,
         regressed: analysis.regressed,
-        regressedMetrics: [
-          ...analysis.regressions.filter((r) => r.outcome === 'regressed').map((r) => r.metric),
-          ...(analysis.series ?? []).filter((r) => r.outcome === 'regressed').map((r) => r.name),
-        ],
+        regressedMetrics: regressedNames(analysis),
         summaries: analysis.summaries,
         samples: Object.fromEntries(measured.samples.map((s) => [s.metric, s.samples])),
         checkMetrics,

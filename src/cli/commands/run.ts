@@ -12,12 +12,12 @@ import type { AiMode } from '../../run/contracts';
 import { workerConnection, workerDeps } from '../../worker/config';
 import { checkClusterReachable } from '../cluster-check';
 import type { CliConfig } from '../config';
-import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
+import { ExitCode, reasonOf, usageError } from '../exit';
 import { followRun, onInterrupt } from '../follow';
 import { webUiLink } from '../format';
 import { commandConfig, err, out, printJson } from '../output';
 import { outcomeExitCode, renderOutcome } from '../runs';
-import { connectionHint, connectTemporal, temporalError } from '../temporal';
+import { connectTemporal, temporalError, temporalUnreachable } from '../temporal';
 import { configOf } from './worker';
 
 const AiModes = ['off', 'auto', 'required'] as const satisfies readonly AiMode[];
@@ -204,9 +204,7 @@ async function withEmbeddedWorker(cfg: CliConfig, fn: () => Promise<ExitCode>): 
     await metrics?.close();
     // NativeConnection reports an unreachable server as a TransportError; anything else is not about reachability.
     if (!(error instanceof TransportError)) throw error;
-    throw unreachableError(
-      `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}) for the embedded worker: ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
-    );
+    throw temporalUnreachable(cfg, error, ' for the embedded worker');
   }
   try {
     return await created.worker.runUntil(fn());

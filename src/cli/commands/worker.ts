@@ -6,9 +6,9 @@ import type * as CreateWorker from '../../worker/create-worker';
 import type * as TemporalWorker from '@temporalio/worker';
 import { workerConfig, workerConnection, workerDeps, type WorkerConfig } from '../../worker/config';
 import type { CliConfig } from '../config';
-import { ExitCode, reasonOf, unreachableError, usageError } from '../exit';
+import { ExitCode, usageError } from '../exit';
 import { commandConfig, err } from '../output';
-import { connectionHint } from '../temporal';
+import { temporalUnreachable } from '../temporal';
 
 const WorkerFlags = z.object({
   taskQueue: z.string().min(1).optional(),
@@ -77,9 +77,7 @@ export async function serve(cfg: WorkerConfig): Promise<void> {
     }
   } catch (error) {
     if (error instanceof TransportError) {
-      throw unreachableError(
-        `cannot reach Temporal at ${cfg.address} (${cfg.temporal.security}): ${reasonOf(error)}. ${connectionHint(cfg.temporal)}`,
-      );
+      throw temporalUnreachable(cfg, error);
     }
     throw error;
   }
