@@ -23,7 +23,8 @@ type Tool = (typeof TOOLS)[number];
 
 const USAGE = `usage: bench/peers [--n 10,100] [--runs 5] [--warmup 1] [--delays 0,2s]
   [--tools kubeproof,kube-burner,kubectl,floor] [--worker embedded|standalone]
-  [--kb-qps 1000] [--kb-burst 1000] [--cli compiled|tsx] [--out results.json]`;
+  [--kb-qps 1000] [--kb-burst 1000] [--cli compiled|tsx] [--worker-node-flags "--max-semi-space-size=2"]
+  [--out results.json]`;
 
 function fail(message: string): never {
   console.error(`bench/peers: ${message}\n${USAGE}`);
@@ -50,6 +51,8 @@ function options() {
       'kb-burst': { type: 'string', default: '1000' },
       // compiled: dist/ from `npm run build` (what the package ships; its prebundled workflow code); tsx: src/.
       cli: { type: 'string', default: fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) ? 'compiled' : 'tsx' },
+      // Node/V8 flags for the standalone worker's process (the image's ENTRYPOINT sets its own; see Dockerfile).
+      'worker-node-flags': { type: 'string', default: '' },
       out: { type: 'string' },
     },
     strict: true,
@@ -73,6 +76,7 @@ function options() {
       qps: wholeList('kb-qps', values['kb-qps'], 1)[0]!,
       burst: wholeList('kb-burst', values['kb-burst'], 1)[0]!,
     },
+    workerNodeFlags: values['worker-node-flags'].split(' ').filter(Boolean),
     out: values.out,
   };
 }
@@ -101,6 +105,18 @@ interface Exit {
   stderr: string;
   /** The process's peak RSS in MiB (VmHWM, read every 250 ms while it ran; Linux only). */
   peakRssMiB?: number | undefined;
+}
+
+/** User + system CPU time of a live process in seconds (/proc/<pid>/stat), or undefined once it is gone. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15 (clock ticks, 100/s).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** VmHWM of a live process in MiB, or undefined once it is gone (or off Linux). */
@@ -158,10 +174,16 @@ class Bench {
     return peakRss(this.worker?.pid);
   }
 
+  /** The standalone worker's CPU time so far (user + system, seconds), or undefined without one. */
+  workerCpuSeconds(): number | undefined {
+    return cpuSeconds(this.worker?.pid);
+  }
+
   async startWorker(): Promise<void> {
     if (this.opt.worker !== 'standalone' || !this.opt.tools.includes('kubeproof')) return;
     const log = fs.openSync(path.join(this.dir, 'worker.log'), 'w');
-    this.worker = spawn(process.execPath, ['bin/kubeproof.js', 'worker', '--task-queue', this.taskQueue], {
+    const args = [...this.opt.workerNodeFlags, 'bin/kubeproof.js', 'worker', '--task-queue', this.taskQueue];
+    this.worker = spawn(process.execPath, args, {
       cwd: ROOT,
       env: this.cliEnv,
       stdio: ['ignore', log, log],
@@ -346,6 +368,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadLine();
   let workerPeak: number | undefined;
+  let workerCpu: number | undefined;
   try {
     await bench.startWorker();
     for (const n of opt.ns) {
@@ -372,13 +395,18 @@ async function main(): Promise<void> {
     }
   } finally {
     workerPeak = bench.workerPeakRss();
+    workerCpu = bench.workerCpuSeconds();
     bench.stopWorker();
   }
   const kpRss = samples.flatMap((s) => (s.peakRssMiB === undefined ? [] : [s.peakRssMiB]));
   const report = [
     `bench/peers ${started.toISOString()}; runs=${opt.runs} after ${opt.warmup} warm-up; kubeproof worker: ${opt.worker}; cli: ${opt.cli}; kube-burner qps ${opt.limits.qps} burst ${opt.limits.burst}`,
     `peak RSS: kubeproof command max ${kpRss.length ? `${Math.max(...kpRss).toFixed(0)} MiB` : 'n/a'}` +
-      (workerPeak !== undefined ? `; standalone worker ${workerPeak.toFixed(0)} MiB` : ''),
+      (workerPeak !== undefined
+        ? `; standalone worker ${workerPeak.toFixed(0)} MiB` +
+          (opt.workerNodeFlags.length ? ` (node ${opt.workerNodeFlags.join(' ')})` : '') +
+          `, CPU ${workerCpu?.toFixed(1) ?? 'n/a'} s`
+        : ''),
     `before: ${loadBefore}; after: ${loadLine()}`,
     '',
     table(samples, opt),
@@ -387,7 +415,11 @@ async function main(): Promise<void> {
   if (opt.out)
     fs.writeFileSync(
       opt.out,
-      JSON.stringify({ started, options: opt, samples, workerPeakRssMiB: workerPeak }, null, 2),
+      JSON.stringify(
+        { started, options: opt, samples, workerPeakRssMiB: workerPeak, workerCpuSeconds: workerCpu },
+        null,
+        2,
+      ),
     );
   process.exit(0);
 }

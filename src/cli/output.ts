@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { GlobalFlagsSchema, parseFlags, resolveConfig, type CliConfig } from './config';
 
-export const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-export const err = (text: string): void => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-export const printJson = (value: unknown): void => out(JSON.stringify(value, null, 2));
+export { err, out, printJson } from './print';
 
 /** Parses a command's options (with the global ones) against its schema and resolves the configuration. */
 export function commandConfig<S extends z.ZodObject>(

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { computeCatalog } from '../../src/scenarios/catalog';
 import { repoRoot, stack, uniqueTaskQueue } from '../helpers/env';
 
 const cacheRoot = path.join(os.homedir(), '.cache', 'kubeproof');
@@ -98,6 +99,15 @@ describe('the npm package', { timeout: 900_000 }, () => {
     assert.match(help, /Usage: kubeproof/);
     const list = execFileSync(bin, ['scenarios', 'list'], { cwd: installDir, encoding: 'utf8' });
     assert.match(list, /web-app-stack/);
+  });
+
+  it('lists the built-ins from the catalog its build wrote, the same as the loader and planner give', () => {
+    assert.ok(fs.existsSync(path.join(packageDir, 'dist', 'scenarios', 'catalog.json')), 'no catalog.json');
+    const bin = path.join(installDir, 'node_modules', '.bin', 'kubeproof');
+    const listed: unknown = JSON.parse(
+      execFileSync(bin, ['scenarios', 'list', '--json'], { cwd: installDir, encoding: 'utf8' }),
+    );
+    assert.deepEqual(listed, computeCatalog());
   });
 
   it('runs a worker that polls the local Temporal and stops cleanly on SIGTERM', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { builtinScenarioNames, loadScenario, planWaves } from '../../../src/scenarios';
+import { builtinCatalog, catalogPath } from '../../../src/scenarios/catalog';
 
 describe('built-in scenarios', () => {
   it('offers the web and microservices stacks and the seed catalogue', () => {
@@ -76,5 +78,18 @@ describe('built-in scenarios', () => {
     const first = loadScenario('web-app-stack');
     first.spec.services.pop();
     assert.equal(loadScenario('web-app-stack').spec.services.length, 4);
+  });
+
+  it('lists every built-in for `scenarios list`, computed in a checkout that has no built catalog', () => {
+    assert.ok(!fs.existsSync(catalogPath), `${catalogPath} is only written into dist/ by the build`);
+    const catalog = builtinCatalog();
+    assert.deepEqual(
+      catalog.map((entry) => entry.name),
+      [...builtinScenarioNames],
+    );
+    const web = catalog.find((entry) => entry.name === 'web-app-stack');
+    assert.deepEqual(web?.waves, planWaves(loadScenario('web-app-stack')));
+    assert.deepEqual(web?.services, ['frontend', 'backend', 'database', 'cache']);
+    assert.equal(catalog.find((entry) => entry.name === 'high-load')?.requires?.minNodes, 3);
   });
 });
