@@ -23,7 +23,7 @@ type Tool = (typeof TOOLS)[number];
 
 const USAGE = `usage: bench/peers [--n 10,100] [--runs 5] [--warmup 1] [--delays 0,2s]
   [--tools kubeproof,kube-burner,kubectl,floor] [--worker embedded|standalone]
-  [--kb-qps 1000] [--kb-burst 1000] [--cli compiled|tsx] [--worker-node-flags "--max-semi-space-size=2"]
+  [--kb-qps 1000] [--kb-burst 1000] [--cli compiled|tsx] [--worker-node-flags=--max-semi-space-size=2]
   [--out results.json]`;
 
 function fail(message: string): never {
@@ -51,7 +51,8 @@ function options() {
       'kb-burst': { type: 'string', default: '1000' },
       // compiled: dist/ from `npm run build` (what the package ships; its prebundled workflow code); tsx: src/.
       cli: { type: 'string', default: fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')) ? 'compiled' : 'tsx' },
-      // Node/V8 flags for the standalone worker's process (the image's ENTRYPOINT sets its own; see Dockerfile).
+      // Node/V8 flags for the standalone worker's process, space-separated; give them as --worker-node-flags=<flags>
+      // (a value starting with a dash after a space is refused). The image's ENTRYPOINT sets none.
       'worker-node-flags': { type: 'string', default: '' },
       out: { type: 'string' },
     },
