@@ -2,8 +2,9 @@
  * Many validations at once on one standalone worker (issue 14, item 5): N runs of a built-in scenario started
  * together, each for its own cluster name (all served by the worker from one clusters file, all the local stack),
  * then every run awaited and its leftovers listed. Prints passes, leftovers, wall time from the first start to
- * the last close and from the last start to the last close, throughput, per-run durations and the worker's peak
- * RSS (VmHWM, sampled every 250 ms).
+ * the last close and from the last start to the last close, throughput, per-run durations, each step's median
+ * across the runs, the worker's peak RSS (VmHWM, sampled every 250 ms) and the CPU time each process of the stack
+ * and the worker spent while the runs were open (utime + stime from /proc): where a shared bound sits.
  *
  * `npm run stack:up && source .stack/env && node --import tsx bench/concurrency.ts [--runs 20] [--scenario
  *  web-app-stack] [--skip-baseline] [--cli compiled|tsx]`
@@ -32,6 +33,28 @@ function peakRss(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a live process in seconds (Linux, USER_HZ = 100), or undefined once it is gone. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The local stack's processes by name, from `.stack/pids/<name>.pid` ("pid starttime"). */
+function stackPids(): Map<string, number> {
+  const dir = path.join(ROOT, '.stack', 'pids');
+  const pids = new Map<string, number>();
+  for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const pid = Number(fs.readFileSync(path.join(dir, file), 'utf8').split(' ')[0]);
+    if (Number.isInteger(pid) && pid > 0) pids.set(file.replace(/\.pid$/, ''), pid);
+  }
+  return pids;
 }
 
 function fail(message: string): never {
@@ -104,6 +127,8 @@ async function main(): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const scenario = loadScenario(opt.scenario);
   try {
+    const processes = new Map([...stackPids(), ['kubeproof worker', worker.pid ?? 0]]);
+    const cpuBefore = new Map([...processes].map(([name, pid]) => [name, cpuSeconds(pid)]));
     const t0 = performance.now();
     const handles = await Promise.all(
       names.map((clusterName) =>
@@ -125,12 +150,17 @@ async function main(): Promise<void> {
           ok: outcome.ok && outcome.result.verdict !== 'fail',
           verdict: outcome.ok ? outcome.result.verdict : outcome.message,
           durationMs: outcome.result?.durationMs ?? 0,
+          steps: outcome.result?.steps ?? [],
           closedAt,
           left: await leftovers(core, handle.workflowId),
         };
       }),
     );
     const lastClose = Math.max(...results.map((r) => r.closedAt));
+    const cpu = [...processes].map(([name, pid]) => {
+      const [before, after] = [cpuBefore.get(name), cpuSeconds(pid)];
+      return { name, seconds: before !== undefined && after !== undefined ? after - before : undefined };
+    });
     const durations = results.map((r) => r.durationMs / 1000);
     const passed = results.filter((r) => r.ok).length;
     const left = results.reduce((sum, r) => sum + r.left, 0);
@@ -151,7 +181,23 @@ async function main(): Promise<void> {
       `  single runs (workflow time): min ${min(durations).toFixed(1)} s, median ${median(durations).toFixed(1)} s, ` +
         `max ${max(durations).toFixed(1)} s`,
     );
+    const stepNames = [...new Set(results.flatMap((r) => r.steps.map((step) => step.name)))];
+    console.log(
+      `  steps (median across runs): ${stepNames
+        .map((name) => {
+          const times = results.flatMap((r) => r.steps.filter((st) => st.name === name).map((st) => st.durationMs));
+          return `${name} ${(median(times) / 1000).toFixed(1)} s`;
+        })
+        .join(', ')}`,
+    );
     console.log(`  worker peak RSS: ${workerPeak.toFixed(0)} MiB`);
+    const windowS = (lastClose - t0) / 1000;
+    console.log(
+      `  CPU while the runs were open (${windowS.toFixed(0)} s × ${os.cpus().length} cores = ` +
+        `${(windowS * os.cpus().length).toFixed(0)} core-seconds): ${cpu
+          .map(({ name, seconds }) => `${name} ${seconds === undefined ? '?' : `${seconds.toFixed(1)} s`}`)
+          .join(', ')}`,
+    );
     const failed = results.filter((r) => !r.ok);
     for (const r of failed) console.log(`  not passed: ${r.verdict}`);
     process.exitCode = failed.length > 0 || left > 0 ? 1 : 0;

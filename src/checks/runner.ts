@@ -32,11 +32,11 @@ export async function runCheck<Ctx>(
       resolve({ status: 'fail', reason: `did not finish within ${Math.round(timeoutMs / 1000)} s` });
     }, timeoutMs);
   });
+  let onAbortedRace: (() => void) | undefined;
   const aborted = new Promise<CheckOutcome>((resolve) => {
-    if (opts.signal?.aborted) resolve({ status: 'fail', reason: 'cancelled before it finished' });
-    opts.signal?.addEventListener('abort', () => resolve({ status: 'fail', reason: 'cancelled before it finished' }), {
-      once: true,
-    });
+    onAbortedRace = () => resolve({ status: 'fail', reason: 'cancelled before it finished' });
+    if (opts.signal?.aborted) onAbortedRace();
+    opts.signal?.addEventListener('abort', onAbortedRace, { once: true });
   });
   let outcome: CheckOutcome;
   try {
@@ -49,7 +49,9 @@ export async function runCheck<Ctx>(
     ]);
   } finally {
     clearTimeout(timer);
+    // Both listeners go, or a run's thirteen checks leave thirteen on the activity's signal.
     opts.signal?.removeEventListener('abort', onParentAbort);
+    if (onAbortedRace) opts.signal?.removeEventListener('abort', onAbortedRace);
     if (!local.signal.aborted) local.abort(new Error('check finished'));
   }
   return {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 
 import { clusterCheckIds, clusterChecks, runChecks, selectChecks } from '../../../src/checks';
@@ -73,6 +74,16 @@ describe('check runner', () => {
       results.map((r) => r.status),
       ['fail', 'skipped'],
     );
+  });
+
+  it('leaves no listener on the caller signal once the checks are done', async () => {
+    const controller = new AbortController();
+    const checks = Array.from({ length: 20 }, (_, i) =>
+      check(`c${i}`, () => Promise.resolve({ status: 'pass', reason: 'fine' })),
+    );
+    const results = await runChecks(checks, null, { signal: controller.signal });
+    assert.equal(results.length, 20);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 
   it('has exactly one registered check per id, and selects by spec.checks in registry order', () => {
