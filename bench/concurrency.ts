@@ -148,7 +148,9 @@ async function main(): Promise<void> {
         const closedAt = performance.now();
         return {
           ok: outcome.ok && outcome.result.verdict !== 'fail',
-          verdict: outcome.ok ? outcome.result.verdict : outcome.message,
+          verdict: outcome.ok
+            ? [outcome.result.verdict, ...(outcome.result.verdictReasons ?? [])].join(': ')
+            : outcome.message,
           durationMs: outcome.result?.durationMs ?? 0,
           steps: outcome.result?.steps ?? [],
           closedAt,

@@ -24,6 +24,9 @@ const StackEnv = z.object({
   KUBEPROOF_PROMETHEUS_PORT: port(19090),
   KUBEPROOF_ALERTMANAGER_PORT: port(19093),
   KUBEPROOF_NODES: z.coerce.number().int().min(1).max(50).default(3),
+  // kube-controller-manager's client QPS per controller (burst twice that); unset keeps upstream's 20 / 30, which
+  // bounds many concurrent runs on the local stack (BENCHMARKS.md, concurrency).
+  KUBEPROOF_CONTROLLER_MANAGER_QPS: z.coerce.number().int().min(1).max(1000).optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
 });
@@ -58,6 +61,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       alertmanager: e.KUBEPROOF_ALERTMANAGER_PORT,
     },
     nodes: e.KUBEPROOF_NODES,
+    controllerManagerQps: e.KUBEPROOF_CONTROLLER_MANAGER_QPS,
     externalTemporal: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
   };

@@ -115,6 +115,9 @@ export async function startKubernetes(cfg: StackConfig): Promise<void> {
         '--use-service-account-credentials=true',
         '--leader-elect=false',
         '--controllers=*,-nodeipam,-service-lb-controller,-cloud-node-lifecycle,-persistentvolume-binder',
+        ...(cfg.controllerManagerQps
+          ? [`--kube-api-qps=${cfg.controllerManagerQps}`, `--kube-api-burst=${cfg.controllerManagerQps * 2}`]
+          : []),
         '--v=1',
       ],
     });
