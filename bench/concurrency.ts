@@ -21,30 +21,10 @@ import { outcomeOf, startValidation } from '../src/client/validation';
 import { runSelector } from '../src/k8s/render';
 import { runKeyOf } from '../src/run/identity';
 import { loadScenario } from '../src/scenarios';
+import { cpuSeconds, peakRss } from './peers/proc';
 import { max, median, min } from './peers/stats';
 
 const ROOT = path.resolve(__dirname, '..');
-
-/** VmHWM of a live process in MiB (Linux), or undefined once it is gone. */
-function peakRss(pid: number | undefined): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** utime + stime of a live process in seconds (Linux, USER_HZ = 100), or undefined once it is gone. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The local stack's processes by name, from `.stack/pids/<name>.pid` ("pid starttime"). */
 function stackPids(): Map<string, number> {

@@ -14,7 +14,7 @@ const workflowsPath = path.join(dist, 'workflows', 'index.js');
  * The bundle without the sources' text in its inline source map (675 KiB of the 1.8 MiB). Every Worker parses
  * that map in the main thread and again in its workflow thread; stack traces still map to file, line and column
  * through `mappings`. The text only serves the enhanced stack trace query's `showStackTraceSources`, which
- * kubeproof's workers leave off. Measured: 8–21 MiB less peak RSS at worker start (BENCHMARKS.md, memory).
+ * kubeproof's workers leave off. Measured: ≈ 20 MiB less peak RSS at worker start (BENCHMARKS.md, memory).
  */
 function withoutSourcesContent(code: string): string {
   const at = code.lastIndexOf('//# sourceMappingURL=data:');

@@ -23,8 +23,6 @@ export async function runCheck<Ctx>(
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? check.timeoutMs;
   const local = new AbortController();
-  const onParentAbort = () => local.abort(opts.signal?.reason);
-  opts.signal?.addEventListener('abort', onParentAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CheckOutcome>((resolve) => {
     timer = setTimeout(() => {
@@ -32,11 +30,15 @@ export async function runCheck<Ctx>(
       resolve({ status: 'fail', reason: `did not finish within ${Math.round(timeoutMs / 1000)} s` });
     }, timeoutMs);
   });
-  let onAbortedRace: (() => void) | undefined;
+  // One listener on the caller's signal, removed below: a run's thirteen checks share the activity's signal.
+  let onParentAbort: (() => void) | undefined;
   const aborted = new Promise<CheckOutcome>((resolve) => {
-    onAbortedRace = () => resolve({ status: 'fail', reason: 'cancelled before it finished' });
-    if (opts.signal?.aborted) onAbortedRace();
-    opts.signal?.addEventListener('abort', onAbortedRace, { once: true });
+    onParentAbort = () => {
+      local.abort(opts.signal?.reason);
+      resolve({ status: 'fail', reason: 'cancelled before it finished' });
+    };
+    if (opts.signal?.aborted) onParentAbort();
+    else opts.signal?.addEventListener('abort', onParentAbort, { once: true });
   });
   let outcome: CheckOutcome;
   try {
@@ -49,9 +51,7 @@ export async function runCheck<Ctx>(
     ]);
   } finally {
     clearTimeout(timer);
-    // Both listeners go, or a run's thirteen checks leave thirteen on the activity's signal.
-    opts.signal?.removeEventListener('abort', onParentAbort);
-    if (onAbortedRace) opts.signal?.removeEventListener('abort', onAbortedRace);
+    if (onParentAbort) opts.signal?.removeEventListener('abort', onParentAbort);
     if (!local.signal.aborted) local.abort(new Error('check finished'));
   }
   return {
