@@ -12,6 +12,7 @@ import type { KubeClients } from './client';
 import { SERVICE_NAME_LABEL, endpointCounts, eventsAbout, ofService, ownedObjectKeys } from './attribution';
 import type { ProbeOptions } from './probe';
 import { probeUrl } from './probe';
+import { separateControlPlaneNotices } from './control-plane-notices';
 import { type RunIdentity, namespaceName, runSelector } from './render';
 import type { HealthReport, ResourceUsage, ServiceHealth, WarningEvent } from './types';
 
@@ -113,12 +114,16 @@ export async function checkHealth(
       { deployments: [deployment], replicaSets: replicaSets.items, pods: pods.items, services: kubeServices.items },
       svc.name,
     );
-    const warningEvents: WarningEvent[] = eventsAbout(events.items, owned).map((e) => ({
+    const attributed: WarningEvent[] = eventsAbout(events.items, owned).map((e) => ({
       object: `${e.involvedObject.kind}/${e.involvedObject.name}`,
       reason: e.reason ?? '',
       message: e.message ?? '',
       count: e.count ?? 1,
     }));
+    const clusterIP = ofService(kubeServices.items, svc.name)[0]?.spec?.clusterIP;
+    const { warnings: warningEvents, notices } = separateControlPlaneNotices(attributed, {
+      hasClusterIP: clusterIP !== undefined && clusterIP !== '' && clusterIP !== 'None',
+    });
     const desired = deployment.spec?.replicas ?? svc.replicas;
     // Ready pods as the pods themselves say (the same list the deploy step watched): the Deployment's
     // status.readyReplicas is the controller's later copy of that, seconds behind on a busy control plane.
@@ -155,6 +160,7 @@ export async function checkHealth(
       restarts,
       readinessProbeConfigured: Boolean(deployment.spec?.template.spec?.containers.some((c) => c.readinessProbe)),
       warningEvents,
+      ...(notices.length > 0 ? { controlPlaneNotices: notices } : {}),
       resourceUsage:
         typeof metrics === 'string'
           ? { available: false, reason: metrics }

@@ -7,6 +7,12 @@ export interface WarningEvent {
   count: number;
 }
 
+/** A warning event that is the control plane's own bookkeeping, not about the workload (control-plane-notices.ts). */
+export interface ControlPlaneNotice extends WarningEvent {
+  /** Why it is not counted as a warning about the service. */
+  why: string;
+}
+
 export interface PodTimeline {
   pod: string;
   service: string;
@@ -42,6 +48,8 @@ export interface ServiceHealth {
   restarts: number;
   readinessProbeConfigured: boolean;
   warningEvents: WarningEvent[];
+  /** Warning events about the control plane's own bookkeeping; not counted. Absent in results of older runs. */
+  controlPlaneNotices?: ControlPlaneNotice[];
   resourceUsage: ResourceUsage;
   probe?: HttpProbeResult;
   /** Human-readable problems; empty when healthy. */

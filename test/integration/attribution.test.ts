@@ -117,4 +117,33 @@ describe('health attribution with services api and api-gateway', () => {
       'GatewayReplicaSetWarning',
     ]);
   });
+
+  it("reports kube-apiserver's ClusterIP repair race on a Service as not counted, and the run stays clean", async () => {
+    const service = await clients.core.readNamespacedService({ name: api.name, namespace });
+    const ip = service.spec?.clusterIP;
+    assert.ok(ip, 'the Service has a ClusterIP');
+    // The text the repair loop writes (repairip.go), on the object it writes it about.
+    const message = `Cluster IP [IPv4]: ${ip} is not allocated; repairing`;
+    await clients.core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name: `${api.name}.${randomUUID().slice(0, 8)}`, namespace },
+        involvedObject: { kind: 'Service', name: api.name, namespace, apiVersion: 'v1' },
+        reason: 'ClusterIPNotAllocated',
+        message,
+        type: 'Warning',
+        count: 1,
+        firstTimestamp: new Date(),
+        lastTimestamp: new Date(),
+        source: { component: 'kube-apiserver' },
+      },
+    });
+    const report = await checkHealth(clients, run, [api], { probeLoopbackOnly: true });
+    const apiHealth = report.services[0];
+    assert.deepEqual(apiHealth?.warningEvents, [], 'not a warning about api');
+    assert.deepEqual(
+      apiHealth?.controlPlaneNotices?.map((n) => [n.object, n.reason, n.message]),
+      [[`Service/${api.name}`, 'ClusterIPNotAllocated', message]],
+    );
+  });
 });

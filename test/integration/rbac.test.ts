@@ -170,7 +170,10 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
     const { outcome, workflowId } = await runAsServiceAccount();
     assert.ok(outcome.ok, `the run did not end normally: ${outcome.ok ? '' : outcome.message}`);
     assert.equal(outcome.result.failure, undefined, JSON.stringify(outcome.result.failure));
-    assert.equal(outcome.result.verdict, 'pass', outcome.result.verdictReasons.join('; '));
+    const events = (outcome.result.health?.services ?? []).flatMap((s) =>
+      s.warningEvents.map((e) => `${s.service}: ${e.object} ${e.reason} ×${e.count}: ${e.message}`),
+    );
+    assert.equal(outcome.result.verdict, 'pass', [...outcome.result.verdictReasons, ...events].join('; '));
     assert.deepEqual(await leftovers(workflowId), []);
   });
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { type Frame, chromium } from 'playwright-core';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { parseScenarioData } from '../../src/scenarios';
 import { outputDir, stack, uniqueTaskQueue } from '../helpers/env';
@@ -97,13 +97,28 @@ describe('the Temporal Web UI', () => {
       await row.getByRole('link', { name: workflowId }).first().click();
       // The run's events, where each activity shows its summary.
       await page.getByText('Event History', { exact: false }).first().click();
-      const summary = page.getByText('deploy web (1 replicas) and follow it to Ready').first();
-      await assert.doesNotReject(summary.waitFor({ timeout: 15_000 }), 'the deploy activity shows its summary');
-      // The run's user metadata tells its story: the static summary set at start, the verdict in its details.
+      const activitySummary = page.getByText('deploy web (1 replicas) and follow it to Ready').first();
+      await assert.doesNotReject(activitySummary.waitFor({ timeout: 15_000 }), 'the deploy activity shows its summary');
+      // The run's user metadata tells its story: the static summary set at start. The UI (2.54) renders each
+      // Markdown field in its own iframe (/render?content=…), so the text is looked for in every frame.
       await page.getByText('User Metadata', { exact: true }).first().click();
-      const runSummary = page.getByText(`${scenario.metadata.name} on ${cluster}`).first();
-      await assert.doesNotReject(runSummary.waitFor({ timeout: 15_000 }), 'the run shows its summary');
+      const runSummary = `${scenario.metadata.name} on ${cluster}`;
+      const inAFrame = (frame: Frame) =>
+        frame
+          .getByText(runSummary, { exact: true })
+          .count()
+          .catch(() => 0);
+      const summaryShown = async () => (await Promise.all(page.frames().map(inAFrame))).some((n) => n > 0);
+      let shown = false;
+      for (const deadline = Date.now() + 15_000; !shown && Date.now() < deadline; ) {
+        shown = await summaryShown();
+        if (!shown) await page.waitForTimeout(250);
+      }
       await page.screenshot({ path: path.join(outputDir, 'web-ui-run-history.png'), fullPage: true });
+      assert.ok(
+        shown,
+        `the run's User Metadata tab shows its summary "${runSummary}" (screenshot web-ui-run-history.png)`,
+      );
     } finally {
       await browser.close();
       fs.rmSync(profile, { recursive: true, force: true });

@@ -54,6 +54,9 @@ export function renderJunit(r: ValidationResult): string {
             `ready ${h.readyReplicas}/${h.desiredReplicas}, endpoints ${h.endpoints.ready} ready / ${h.endpoints.notReady} not ready, restarts ${h.restarts}`,
             ...h.problems,
             ...h.warningEvents.map((w) => `warning ${w.reason} (x${w.count}) on ${w.object}: ${w.message}`),
+            ...(h.controlPlaneNotices ?? []).map(
+              (n) => `not counted: ${n.reason} on ${n.object}: ${n.message} (${n.why})`,
+            ),
           ].join('\n')
         : undefined;
       return { classname: 'services' as const, name: s.name, status: s.status, message: s.message, details };

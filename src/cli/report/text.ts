@@ -67,6 +67,9 @@ function services(r: ValidationResult): string[] {
       ...(row.health?.warningEvents ?? []).map(
         (w) => `warning: ${w.reason}${w.count > 1 ? ` (x${w.count})` : ''} on ${w.object}: ${oneLine(w.message)}`,
       ),
+      ...(row.health?.controlPlaneNotices ?? []).map(
+        (n) => `not counted: ${n.reason} on ${n.object}: ${oneLine(n.message)} (${n.why})`,
+      ),
     ];
     if (details.length > 0) lines.push(`  ${row.name}:`, ...details.map((d) => `    ${d}`));
   }

@@ -44,6 +44,26 @@ describe('renderText', () => {
     assert.ok(lineWith(text, 'warning: BackOff (x4) on Pod/database-0'));
   });
 
+  it('lists a control-plane notice as not counted, with why, and leaves the WARNINGS column at 0', () => {
+    const run = passedRun();
+    const frontend = run.health?.services[0];
+    assert.ok(frontend);
+    frontend.controlPlaneNotices = [
+      {
+        object: 'Service/frontend',
+        reason: 'ClusterIPNotAllocated',
+        message: 'Cluster IP [IPv4]: 10.96.0.7 is not allocated; repairing',
+        count: 1,
+        why: 'the repair loop raced the Service',
+      },
+    ];
+    const text = renderText(run);
+    assert.ok(lineWith(text, 'frontend', '2/2', '2 ready', '0', '0', 'ok'));
+    assert.ok(
+      lineWith(text, 'not counted: ClusterIPNotAllocated on Service/frontend', 'the repair loop raced the Service'),
+    );
+  });
+
   it('summarises the baseline as p50/p95/p99 per metric with its grade and target', () => {
     const text = renderText(passedRun());
     assert.ok(lineWith(text, 'Baseline: Good'));

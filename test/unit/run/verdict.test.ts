@@ -69,6 +69,27 @@ describe('decideVerdict', () => {
       verdict: 'warn',
     },
     {
+      name: 'passes a run whose only warning event is a control-plane notice',
+      input: {
+        health: report(
+          service('a', {
+            controlPlaneNotices: [
+              {
+                object: 'Service/a',
+                reason: 'ClusterIPNotAllocated',
+                message: 'Cluster IP [IPv4]: 10.96.164.110 is not allocated; repairing',
+                count: 1,
+                why: 'the repair loop raced the Service',
+              },
+            ],
+          }),
+        ),
+        ai: aiSays('pass'),
+        failOnRegression: false,
+      },
+      verdict: 'pass',
+    },
+    {
       name: 'warns on a p95 over its target',
       input: {
         baseline: baseline({
