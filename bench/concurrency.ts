@@ -4,12 +4,14 @@
  * then every run awaited and its leftovers listed. Prints passes, leftovers, wall time from the first start to
  * the last close and from the last start to the last close, throughput, per-run durations, each step's median
  * across the runs, the worker's peak RSS (VmHWM, sampled every 250 ms) and the CPU time each process of the stack
- * and the worker spent while the runs were open (utime + stime from /proc): where a shared bound sits.
+ * and the worker spent while the runs were open (utime + stime from /proc): where a shared bound sits. Also the
+ * API server's requests in that window (apiserver_request_total from its /metrics, read with the stack's kubectl),
+ * in total and the five largest by verb and resource.
  *
  * `npm run stack:up && source .stack/env && node --import tsx bench/concurrency.ts [--runs 20] [--scenario
  *  web-app-stack] [--skip-baseline] [--cli compiled|tsx]`
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +37,21 @@ function stackPids(): Map<string, number> {
     if (Number.isInteger(pid) && pid > 0) pids.set(file.replace(/\.pid$/, ''), pid);
   }
   return pids;
+}
+
+/** apiserver_request_total summed by `VERB resource`, from kube-apiserver's /metrics. */
+function apiRequests(): Map<string, number> {
+  const kubectl = path.join(os.homedir(), '.cache', 'kubeproof', 'bin', 'kubectl');
+  const text = execFileSync(kubectl, ['get', '--raw', '/metrics'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const totals = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '?';
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '?';
+    const key = `${verb} ${resource}`;
+    totals.set(key, (totals.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return totals;
 }
 
 function fail(message: string): never {
@@ -109,6 +126,7 @@ async function main(): Promise<void> {
   try {
     const processes = new Map([...stackPids(), ['kubeproof worker', worker.pid ?? 0]]);
     const cpuBefore = new Map([...processes].map(([name, pid]) => [name, cpuSeconds(pid)]));
+    const requestsBefore = apiRequests();
     const t0 = performance.now();
     const handles = await Promise.all(
       names.map((clusterName) =>
@@ -139,6 +157,10 @@ async function main(): Promise<void> {
       }),
     );
     const lastClose = Math.max(...results.map((r) => r.closedAt));
+    const requests = [...apiRequests()]
+      .map(([key, n]) => ({ key, n: n - (requestsBefore.get(key) ?? 0) }))
+      .filter((r) => r.n > 0)
+      .sort((a, b) => b.n - a.n);
     const cpu = [...processes].map(([name, pid]) => {
       const [before, after] = [cpuBefore.get(name), cpuSeconds(pid)];
       return { name, seconds: before !== undefined && after !== undefined ? after - before : undefined };
@@ -179,6 +201,12 @@ async function main(): Promise<void> {
         `${(windowS * os.cpus().length).toFixed(0)} core-seconds): ${cpu
           .map(({ name, seconds }) => `${name} ${seconds === undefined ? '?' : `${seconds.toFixed(1)} s`}`)
           .join(', ')}`,
+    );
+    console.log(
+      `  API-server requests while the runs were open: ${requests.reduce((sum, r) => sum + r.n, 0)}; largest: ${requests
+        .slice(0, 5)
+        .map((r) => `${r.key} ${r.n}`)
+        .join(', ')}`,
     );
     const failed = results.filter((r) => !r.ok);
     for (const r of failed) console.log(`  not passed: ${r.verdict}`);

@@ -25,9 +25,13 @@ import type { PodTimeline } from './types';
 /** What a dependent waits for: the scenario's `dependsOn[].condition`, defined once in the schema. */
 export type WaitCondition = DependencyCondition;
 
-async function apply(clients: KubeClients, object: k8s.KubernetesObject, manager = FIELD_MANAGER): Promise<void> {
+async function apply(
+  clients: KubeClients,
+  object: k8s.KubernetesObject,
+  manager = FIELD_MANAGER,
+): Promise<k8s.KubernetesObject> {
   const what = `applying ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
-  await call(what, () =>
+  return call(what, () =>
     clients.objects.patch(object, undefined, undefined, manager, true, k8s.PatchStrategy.ServerSideApply),
   );
 }
@@ -87,17 +91,20 @@ export async function applyService(
  * manager that applied `spec.replicas` and later applies an object without it gives the field up, and the API
  * server would reset it to its default.
  */
-export const applyDeploymentChange = (
+/** Applies a change to a Deployment's spec; resolves with the generation the change gave it. */
+export const applyDeploymentChange = async (
   clients: KubeClients,
   target: { name: string; namespace: string },
   spec: Record<string, unknown>,
   purpose: 'scale' | 'restart',
-): Promise<void> =>
-  apply(
+): Promise<number> => {
+  const applied = await apply(
     clients,
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: target, spec } as k8s.KubernetesObject,
     `${FIELD_MANAGER}-${purpose}`,
   );
+  return applied.metadata?.generation ?? 0;
+};
 
 export interface AwaitRequest {
   run: RunIdentity;

@@ -4,13 +4,12 @@
  * Every loop is bounded by its sample count and a timeout.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { MetricSamples } from '../baseline/types';
 import { Metric } from '../baseline/types';
 import type { ServiceSpec } from '../scenarios/schema';
-import { call } from './api-errors';
 import type { KubeClients } from './client';
 import { applyDeploymentChange } from './deploy';
+import { DeploymentWatch } from './deployment-watch';
 import { PodTracker } from './pod-tracker';
 import { type RunIdentity, namespaceName, serviceSelector } from './render';
 import type { PodTimeline } from './types';
@@ -118,34 +117,38 @@ export async function measureRollingRestart(
   const namespace = namespaceName(run);
   const samples: number[] = [];
   let failures = 0;
-  for (let i = 0; i < opts.samples; i++) {
-    const started = Date.now();
-    await applyDeploymentChange(
-      clients,
-      { name: svc.name, namespace },
-      { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
-      'restart',
-    );
-    let done = false;
-    while (!done && Date.now() - started < opts.sampleTimeoutMs) {
-      opts.signal?.throwIfAborted();
-      opts.heartbeat?.();
-      const d = await call(`reading Deployment ${namespace}/${svc.name}`, () =>
-        clients.apps.readNamespacedDeployment({ name: svc.name, namespace }),
+  // The scenario's replica count, not the live spec: a rollout of fewer replicas would be a different measurement.
+  const want = svc.replicas;
+  const watch = await DeploymentWatch.start(clients, namespace, svc.name);
+  try {
+    for (let i = 0; i < opts.samples; i++) {
+      const started = Date.now();
+      const generation = await applyDeploymentChange(
+        clients,
+        { name: svc.name, namespace },
+        { template: { metadata: { annotations: { 'kubeproof.dev/restarted-at': `${started}-${i}` } } } },
+        'restart',
       );
-      // The scenario's replica count, not the live spec: a rollout of fewer replicas would be a different measurement.
-      const want = svc.replicas;
-      const s = d.status;
-      done =
-        (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
-        s?.updatedReplicas === want &&
-        s?.readyReplicas === want &&
-        s?.availableReplicas === want &&
-        s?.replicas === want;
-      if (!done) await sleep(100);
+      // Only a state of this rollout's generation counts: the watch may still deliver the finished previous one.
+      const done = await watch.until(
+        (d) => {
+          const s = d.status;
+          return (
+            (d.metadata?.generation ?? 0) >= generation &&
+            (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+            s?.updatedReplicas === want &&
+            s.readyReplicas === want &&
+            s.availableReplicas === want &&
+            s.replicas === want
+          );
+        },
+        { timeoutMs: opts.sampleTimeoutMs - (Date.now() - started), signal: opts.signal, onTick: opts.heartbeat },
+      );
+      if (done) samples.push(Date.now() - started);
+      else failures++;
     }
-    if (done) samples.push(Date.now() - started);
-    else failures++;
+  } finally {
+    watch.stop();
   }
   return { metric: Metric.RollingRestart, samples, failures };
 }
