@@ -89,9 +89,8 @@ export async function applyService(
 /**
  * Applies part of a Deployment's spec under a field manager of its own. One manager per kind of change: a
  * manager that applied `spec.replicas` and later applies an object without it gives the field up, and the API
- * server would reset it to its default.
+ * server would reset it to its default. Resolves with the generation the change gave the Deployment.
  */
-/** Applies a change to a Deployment's spec; resolves with the generation the change gave it. */
 export const applyDeploymentChange = async (
   clients: KubeClients,
   target: { name: string; namespace: string },

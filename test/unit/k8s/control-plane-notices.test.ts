@@ -27,29 +27,32 @@ describe('separateControlPlaneNotices', () => {
     assert.match(notices[0]?.why ?? '', /repair loop/);
   });
 
-  it('keeps the same event a warning when the Service has no ClusterIP to repair', () => {
-    const { warnings, notices } = separateControlPlaneNotices([repairRace], { hasClusterIP: false });
-    assert.deepEqual(warnings, [repairRace]);
-    assert.deepEqual(notices, []);
-  });
-
-  it('keeps a ClusterIPNotAllocated that is not the repair message (a wrong reference) a warning', () => {
-    const wrongRef = event(
-      'Service/api',
-      'ClusterIPNotAllocated',
-      'the ClusterIP [IPv4]: 10.96.0.12 for Service ns/api has a wrong reference; repairing',
-    );
-    assert.deepEqual(separateControlPlaneNotices([wrongRef], { hasClusterIP: true }).warnings, [wrongRef]);
-  });
-
-  it('keeps the reason on another kind of object a warning', () => {
-    const onPod = event(
-      'Pod/api-1',
-      'ClusterIPNotAllocated',
-      'Cluster IP [IPv4]: 10.96.0.1 is not allocated; repairing',
-    );
-    assert.deepEqual(separateControlPlaneNotices([onPod], { hasClusterIP: true }).warnings, [onPod]);
-  });
+  const stillWarnings: { when: string; events: WarningEvent[]; hasClusterIP: boolean }[] = [
+    { when: 'the Service has no ClusterIP to repair', events: [repairRace], hasClusterIP: false },
+    {
+      when: 'the text is not the repair message (a wrong reference)',
+      events: [
+        event(
+          'Service/api',
+          'ClusterIPNotAllocated',
+          'the ClusterIP [IPv4]: 10.96.0.12 for Service ns/api has a wrong reference; repairing',
+        ),
+      ],
+      hasClusterIP: true,
+    },
+    {
+      when: 'it is about another kind of object',
+      events: [event('Pod/api-1', 'ClusterIPNotAllocated', 'Cluster IP [IPv4]: 10.96.0.1 is not allocated; repairing')],
+      hasClusterIP: true,
+    },
+  ];
+  for (const c of stillWarnings) {
+    it(`keeps ClusterIPNotAllocated a warning when ${c.when}`, () => {
+      const { warnings, notices } = separateControlPlaneNotices(c.events, { hasClusterIP: c.hasClusterIP });
+      assert.deepEqual(warnings, c.events);
+      assert.deepEqual(notices, []);
+    });
+  }
 
   it('keeps every other warning event, in order', () => {
     const backOff = event('Pod/api-1', 'BackOff', 'Back-off restarting failed container');
