@@ -6,7 +6,7 @@
  * across the runs, the worker's peak RSS (VmHWM, sampled every 250 ms) and the CPU time each process of the stack
  * and the worker spent while the runs were open (utime + stime from /proc): where a shared bound sits. Also the
  * API server's requests in that window (apiserver_request_total from its /metrics, read with the stack's kubectl),
- * in total and the five largest by verb and resource.
+ * in total and the ten largest by verb and resource.
  *
  * `npm run stack:up && source .stack/env && node --import tsx bench/concurrency.ts [--runs 20] [--scenario
  *  web-app-stack] [--skip-baseline] [--cli compiled|tsx]`
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  API-server requests while the runs were open: ${requests.reduce((sum, r) => sum + r.n, 0)}; largest: ${requests
-        .slice(0, 5)
+        .slice(0, 10)
         .map((r) => `${r.key} ${r.n}`)
         .join(', ')}`,
     );
