@@ -52,6 +52,20 @@ export function classify(error: unknown, doing: string): KubeproofError {
   return new KubeproofError(ErrorType.TransientApi, message);
 }
 
+/**
+ * A watch the API server refused for good (401, 403: the client's `done` callback gets an error carrying
+ * `statusCode`), as the error the same request would give as a call. Undefined for anything else: a watch that
+ * closed, expired or lost its connection is re-opened by its owner.
+ */
+export function watchRefusal(error: unknown, doing: string): KubeproofError | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (status !== 401 && status !== 403) return undefined;
+  return classify(
+    Object.assign(new Error(error instanceof Error ? error.message : 'Forbidden'), { code: status }),
+    doing,
+  );
+}
+
 export async function call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

@@ -9,7 +9,7 @@ import { Metric } from '../baseline/types';
 import type { ServiceSpec } from '../scenarios/schema';
 import type { KubeClients } from './client';
 import { applyDeploymentChange } from './deploy';
-import { DeploymentWatch } from './deployment-watch';
+import { ObjectWatch } from './object-watch';
 import { PodTracker } from './pod-tracker';
 import { type RunIdentity, namespaceName, serviceSelector } from './render';
 import type { PodTimeline } from './types';
@@ -119,7 +119,7 @@ export async function measureRollingRestart(
   let failures = 0;
   // The scenario's replica count, not the live spec: a rollout of fewer replicas would be a different measurement.
   const want = svc.replicas;
-  const watch = await DeploymentWatch.start(clients, namespace, svc.name);
+  const watch = await ObjectWatch.deployment(clients, namespace, svc.name);
   try {
     for (let i = 0; i < opts.samples; i++) {
       const started = Date.now();
@@ -132,10 +132,10 @@ export async function measureRollingRestart(
       // Only a state of this rollout's generation counts: the watch may still deliver the finished previous one.
       const done = await watch.until(
         (d) => {
-          const s = d.status;
+          const s = d?.status;
           return (
-            (d.metadata?.generation ?? 0) >= generation &&
-            (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+            (d?.metadata?.generation ?? 0) >= generation &&
+            (s?.observedGeneration ?? 0) >= (d?.metadata?.generation ?? 0) &&
             s?.updatedReplicas === want &&
             s.readyReplicas === want &&
             s.availableReplicas === want &&

@@ -8,7 +8,8 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call } from './api-errors';
+import type { KubeproofError } from '../errors';
+import { call, watchRefusal } from './api-errors';
 import type { KubeClients } from './client';
 import { Label } from './render';
 import type { PodTimeline } from './types';
@@ -48,6 +49,8 @@ export class PodTracker {
   private readonly listeners = new Set<() => void>();
   private abort: AbortController | undefined;
   private stopped = false;
+  /** Set when the API server refuses the watch itself: waiting on would silently turn it into a poll. */
+  private refused: KubeproofError | undefined;
   private live = false;
   /** Set once the first list has been read: later lists are re-lists after a watch reconnect. */
   private listedOnce = false;
@@ -91,6 +94,7 @@ export class PodTracker {
     const pollMs = opts.pollMs ?? 1000;
     while (Date.now() < deadline) {
       opts.signal?.throwIfAborted();
+      if (this.refused) throw this.refused;
       const result = await check(this.snapshot());
       if (result !== undefined) return result;
       opts.onTick?.();
@@ -136,7 +140,9 @@ export class PodTracker {
         }
         this.notify();
       },
-      () => {
+      (error: unknown) => {
+        this.refused = watchRefusal(error, `watching pods in ${this.namespace}`);
+        if (this.refused) return this.notify();
         // The server closed the watch (timeout, expired resourceVersion) or the connection broke: list again.
         if (!this.stopped)
           void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments, parse, stringify } from 'yaml';
 import { outcomeOf, startValidation } from '../../src/client/validation';
-import { nonRetryableErrorTypes } from '../../src/errors';
+import { ErrorType, KubeproofError, nonRetryableErrorTypes } from '../../src/errors';
 import { connect } from '../../src/k8s/client';
+import { ObjectWatch } from '../../src/k8s/object-watch';
 import { describePermission, missingPermissions, runPermissions } from '../../src/preflight';
 import { loadScenario } from '../../src/scenarios';
 import { leftovers } from '../helpers/cluster';
@@ -87,7 +88,8 @@ function writeTokenKubeconfig(serviceAccount: string): void {
   fs.writeFileSync(tokenKubeconfig, stringify(config), { mode: 0o600 });
 }
 
-async function runAsServiceAccount() {
+/** A whole run (baseline included, on a ledger of its own unless skipped) as the ServiceAccount. */
+async function runAsServiceAccount(opts: { skipBaseline: boolean }) {
   const { client, close } = await temporalClient();
   const taskQueue = uniqueTaskQueue('rbac');
   try {
@@ -96,10 +98,10 @@ async function runAsServiceAccount() {
       async () => {
         const handle = await startValidation(client, {
           scenario: loadScenario('web-app-stack'),
-          clusterName: 'local-kwok',
+          clusterName: `rbac-${suffix}`,
           ai: 'off',
           taskQueue,
-          skipBaseline: true,
+          skipBaseline: opts.skipBaseline,
         });
         return { outcome: await outcomeOf(handle), workflowId: handle.workflowId };
       },
@@ -166,14 +168,22 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
     assert.ok(runPermissions.length > 10);
   });
 
-  it('lets a worker with only those roles complete web-app-stack and leave nothing behind', async () => {
-    const { outcome, workflowId } = await runAsServiceAccount();
+  it('lets a worker with only those roles complete web-app-stack, baseline included, and leave nothing behind', async () => {
+    const { outcome, workflowId } = await runAsServiceAccount({ skipBaseline: false });
     assert.ok(outcome.ok, `the run did not end normally: ${outcome.ok ? '' : outcome.message}`);
     assert.equal(outcome.result.failure, undefined, JSON.stringify(outcome.result.failure));
     const events = (outcome.result.health?.services ?? []).flatMap((s) =>
       s.warningEvents.map((e) => `${s.service}: ${e.object} ${e.reason} ×${e.count}: ${e.message}`),
     );
     assert.equal(outcome.result.verdict, 'pass', [...outcome.result.verdictReasons, ...events].join('; '));
+    // Every step ran under these roles, the baseline's watches and cleanup's included.
+    assert.deepEqual(
+      outcome.result.steps.map((s) => [s.name, s.status]),
+      ['preflight', 'deploy', 'health', 'ai', 'baseline', 'cleanup'].map((name) => [name, 'ok']),
+    );
+    const restart = outcome.result.baseline?.summaries.find((s) => s.metric === 'rollingRestart');
+    assert.ok(restart && restart.n > 0 && restart.failures === 0, JSON.stringify(restart));
+    assert.deepEqual(outcome.result.cleanup?.left, []);
     assert.deepEqual(await leftovers(workflowId), []);
   });
 
@@ -196,7 +206,7 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
         ),
         'the role change took effect',
       );
-      const { outcome, workflowId } = await runAsServiceAccount();
+      const { outcome, workflowId } = await runAsServiceAccount({ skipBaseline: true });
       const result = outcome.result;
       assert.ok(result, `no run record: ${outcome.ok ? '' : outcome.message}`);
       assert.equal(result.verdict, 'fail');
@@ -210,6 +220,40 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
       assert.match(result.failure.message, /permission: create services/);
       assert.equal(result.namespace, '', 'nothing was created');
       assert.deepEqual(await leftovers(workflowId), []);
+    } finally {
+      apply([workloads]);
+    }
+  });
+
+  it('fails naming the watch, rather than polling in its place, when a watch is not granted', async () => {
+    const workloads = objects.find(
+      (o) => o.kind === 'ClusterRole' && o.metadata.name.startsWith('kubeproof-workloads'),
+    );
+    assert.ok(workloads?.rules);
+    const reduced = structuredClone(workloads);
+    const rule = reduced.rules?.find((r) => r.apiGroups.includes('apps') && r.resources.includes('deployments'));
+    assert.ok(rule && rule.verbs.includes('watch'));
+    rule.verbs = rule.verbs.filter((v) => v !== 'watch');
+    apply([reduced]);
+    try {
+      const clients = connect({ kubeconfig: tokenKubeconfig });
+      const refused = (p: { what: string }) =>
+        p.what ===
+        `permission: ${describePermission({ verb: 'watch', group: 'apps', resource: 'deployments', why: '' })}`;
+      assert.ok((await missingPermissions(clients, namespace)).some(refused), 'the role change took effect');
+      // The Deployment's list is still allowed; only the watch is refused.
+      const watch = await ObjectWatch.deployment(clients, namespace, 'not-there');
+      try {
+        await assert.rejects(
+          watch.until(() => false, { timeoutMs: 5_000 }),
+          (error: unknown) =>
+            error instanceof KubeproofError &&
+            error.type === ErrorType.Forbidden &&
+            error.message.startsWith(`watching Deployment ${namespace}/not-there`),
+        );
+      } finally {
+        watch.stop();
+      }
     } finally {
       apply([workloads]);
     }
