@@ -95,8 +95,10 @@ export async function deleteRun(
   let waiting = (await present()).map((ns) => ns.name);
   const deadline = started + timeoutMs;
   while (waiting.length > 0 && Date.now() < deadline) {
-    const watches = await Promise.all(waiting.map((name) => ObjectWatch.namespace(clients, name)));
+    const watches: ObjectWatch<k8s.V1Namespace>[] = [];
     try {
+      // One by one, so a watch that fails to open leaves none of the others open.
+      for (const name of waiting) watches.push(await ObjectWatch.namespace(clients, name));
       await Promise.all(
         watches.map((watch) =>
           watch.until((ns) => ns === undefined || !ours(ns), {

@@ -69,15 +69,17 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
     );
   }
 
+  /** Closes the watch; a waiting `until` returns false. */
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
+    this.notify();
     this.listeners.clear();
   }
 
   /**
    * Resolves true at the first state `check` accepts (undefined: the object does not exist), false when the
-   * timeout passes. Re-checks on every change the watch delivers and at least every `pollMs`, for a watch that
+   * timeout passes or the watch is stopped. Re-checks on every change the watch delivers and at least every `pollMs`, for a watch that
    * went quiet.
    */
   async until(
@@ -86,7 +88,7 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
   ): Promise<boolean> {
     const deadline = Date.now() + opts.timeoutMs;
     const pollMs = opts.pollMs ?? 2000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.stopped) {
       opts.signal?.throwIfAborted();
       if (this.refused) throw this.refused;
       if (check(this.latest)) return true;
@@ -124,13 +126,17 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
       this.source.path,
       { fieldSelector: `metadata.name=${this.name}`, resourceVersion, allowWatchBookmarks: true },
       (phase, obj: T) => {
-        if (phase === 'BOOKMARK') return;
+        // An ERROR event carries a Status, not the object; the close that follows it re-reads.
+        if (phase === 'BOOKMARK' || phase === 'ERROR') return;
         this.latest = phase === 'DELETED' ? undefined : obj;
         this.notify();
       },
       (error: unknown) => {
         this.refused = watchRefusal(error, `watching ${this.source.describe}`);
-        if (this.refused) return this.notify();
+        if (this.refused) {
+          this.notify();
+          return;
+        }
         // The server closed the watch (timeout, expired resourceVersion) or the connection broke: read again.
         if (!this.stopped)
           void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));

@@ -76,14 +76,17 @@ export class PodTracker {
     return this.snapshot().map(({ uid: _u, terminating: _t, unschedulableSince: _s, ...t }) => t);
   }
 
+  /** Closes the watch; a waiting `until` resolves with undefined. */
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
+    this.notify();
     this.listeners.clear();
   }
 
   /**
-   * Resolves when `check` returns a value other than undefined, or with undefined when the timeout passes.
+   * Resolves when `check` returns a value other than undefined, or with undefined when the timeout passes or the
+   * tracker is stopped.
    * Re-checks on every pod change and at least every `pollMs` (for time-based conditions).
    */
   async until<T>(
@@ -92,7 +95,7 @@ export class PodTracker {
   ): Promise<T | undefined> {
     const deadline = Date.now() + opts.timeoutMs;
     const pollMs = opts.pollMs ?? 1000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.stopped) {
       opts.signal?.throwIfAborted();
       if (this.refused) throw this.refused;
       const result = await check(this.snapshot());
@@ -142,7 +145,10 @@ export class PodTracker {
       },
       (error: unknown) => {
         this.refused = watchRefusal(error, `watching pods in ${this.namespace}`);
-        if (this.refused) return this.notify();
+        if (this.refused) {
+          this.notify();
+          return;
+        }
         // The server closed the watch (timeout, expired resourceVersion) or the connection broke: list again.
         if (!this.stopped)
           void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));

@@ -60,7 +60,8 @@ export const judging: ActivityOptions = {
 /** Deleting everything the run created, then verifying it is gone: namespace drains take a while. */
 export const cleaning: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  // Cleanup heartbeats every poll (≤ 1 s): a dead worker's cleanup is retried elsewhere within seconds.
+  // Cleanup heartbeats on every change its namespace watch sees and at least every 2 s: a dead worker's cleanup is
+  // retried elsewhere within seconds.
   heartbeatTimeout: '20 seconds',
   retry: { ...retry, maximumAttempts: 10 },
   ...waitsForCancellation,

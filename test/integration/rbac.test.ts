@@ -12,8 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments, parse, stringify } from 'yaml';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { ErrorType, KubeproofError, nonRetryableErrorTypes } from '../../src/errors';
+import type { KubeClients } from '../../src/k8s/client';
 import { connect } from '../../src/k8s/client';
 import { ObjectWatch } from '../../src/k8s/object-watch';
+import { PodTracker } from '../../src/k8s/pod-tracker';
 import { describePermission, missingPermissions, runPermissions } from '../../src/preflight';
 import { loadScenario } from '../../src/scenarios';
 import { leftovers } from '../helpers/cluster';
@@ -225,37 +227,57 @@ describe('least-privilege RBAC from deploy/kubernetes', { timeout: 600_000 }, ()
     }
   });
 
-  it('fails naming the watch, rather than polling in its place, when a watch is not granted', async () => {
-    const workloads = objects.find(
-      (o) => o.kind === 'ClusterRole' && o.metadata.name.startsWith('kubeproof-workloads'),
-    );
-    assert.ok(workloads?.rules);
-    const reduced = structuredClone(workloads);
-    const rule = reduced.rules?.find((r) => r.apiGroups.includes('apps') && r.resources.includes('deployments'));
-    assert.ok(rule && rule.verbs.includes('watch'));
-    rule.verbs = rule.verbs.filter((v) => v !== 'watch');
-    apply([reduced]);
-    try {
-      const clients = connect({ kubeconfig: tokenKubeconfig });
-      const refused = (p: { what: string }) =>
-        p.what ===
-        `permission: ${describePermission({ verb: 'watch', group: 'apps', resource: 'deployments', why: '' })}`;
-      assert.ok((await missingPermissions(clients, namespace)).some(refused), 'the role change took effect');
-      // The Deployment's list is still allowed; only the watch is refused.
-      const watch = await ObjectWatch.deployment(clients, namespace, 'not-there');
+  // Each follower of the API (the baseline's Deployment watch, the deploy step's pod tracker): the list stays
+  // allowed, only the watch is taken away.
+  const followers = [
+    {
+      group: 'apps',
+      resource: 'deployments',
+      follow: async (clients: KubeClients) => {
+        const watch = await ObjectWatch.deployment(clients, namespace, 'not-there');
+        return { until: () => watch.until(() => false, { timeoutMs: 5_000 }), stop: () => watch.stop() };
+      },
+      named: `watching Deployment ${namespace}/not-there`,
+    },
+    {
+      group: '',
+      resource: 'pods',
+      follow: async (clients: KubeClients) => {
+        const tracker = await PodTracker.start(clients, namespace, 'app=not-there');
+        return { until: () => tracker.until(() => undefined, { timeoutMs: 5_000 }), stop: () => tracker.stop() };
+      },
+      named: `watching pods in ${namespace}`,
+    },
+  ];
+  for (const { group, resource, follow, named } of followers) {
+    it(`fails naming the watch, rather than polling in its place, when watching ${resource} is not granted`, async () => {
+      const workloads = objects.find(
+        (o) => o.kind === 'ClusterRole' && o.metadata.name.startsWith('kubeproof-workloads'),
+      );
+      assert.ok(workloads?.rules);
+      const reduced = structuredClone(workloads);
+      const rule = reduced.rules?.find((r) => r.apiGroups.includes(group) && r.resources.includes(resource));
+      assert.ok(rule && rule.verbs.includes('watch'));
+      rule.verbs = rule.verbs.filter((v) => v !== 'watch');
+      apply([reduced]);
       try {
-        await assert.rejects(
-          watch.until(() => false, { timeoutMs: 5_000 }),
-          (error: unknown) =>
-            error instanceof KubeproofError &&
-            error.type === ErrorType.Forbidden &&
-            error.message.startsWith(`watching Deployment ${namespace}/not-there`),
-        );
+        const clients = connect({ kubeconfig: tokenKubeconfig });
+        const refused = (p: { what: string }) =>
+          p.what === `permission: ${describePermission({ verb: 'watch', group, resource, why: '' })}`;
+        assert.ok((await missingPermissions(clients, namespace)).some(refused), 'the role change took effect');
+        const follower = await follow(clients);
+        try {
+          await assert.rejects(
+            follower.until(),
+            (error: unknown) =>
+              error instanceof KubeproofError && error.type === ErrorType.Forbidden && error.message.startsWith(named),
+          );
+        } finally {
+          follower.stop();
+        }
       } finally {
-        watch.stop();
+        apply([workloads]);
       }
-    } finally {
-      apply([workloads]);
-    }
-  });
+    });
+  }
 });
