@@ -7,10 +7,9 @@
  * monotonic (created ≤ scheduled ≤ running ≤ ready), whichever clock each stamp came from.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeproofError } from '../errors';
-import { call, watchRefusal } from './api-errors';
+import { call } from './api-errors';
 import type { KubeClients } from './client';
+import { Follower, type WaitOptions } from './follower';
 import { Label } from './render';
 import type { PodTimeline } from './types';
 
@@ -44,23 +43,24 @@ function condition(pod: k8s.V1Pod, type: string): k8s.V1PodCondition | undefined
   return pod.status?.conditions?.find((c) => c.type === type);
 }
 
-export class PodTracker {
+export class PodTracker extends Follower<k8s.V1Pod> {
   private readonly pods = new Map<string, TrackedPod>();
-  private readonly listeners = new Set<() => void>();
-  private abort: AbortController | undefined;
-  private stopped = false;
-  /** Set when the API server refuses the watch itself: waiting on would silently turn it into a poll. */
-  private refused: KubeproofError | undefined;
   private live = false;
   /** Set once the first list has been read: later lists are re-lists after a watch reconnect. */
   private listedOnce = false;
 
   private constructor(
-    private readonly clients: KubeClients,
+    clients: KubeClients,
     private readonly namespace: string,
     private readonly selector: string,
     private readonly notBefore: number,
-  ) {}
+  ) {
+    super(clients, {
+      describe: `pods in ${namespace}`,
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      query: { labelSelector: selector },
+    });
+  }
 
   static async start(clients: KubeClients, namespace: string, selector: string, notBefore = 0): Promise<PodTracker> {
     const tracker = new PodTracker(clients, namespace, selector, notBefore);
@@ -76,47 +76,18 @@ export class PodTracker {
     return this.snapshot().map(({ uid: _u, terminating: _t, unschedulableSince: _s, ...t }) => t);
   }
 
-  /** Closes the watch; a waiting `until` resolves with undefined. */
-  stop(): void {
-    this.stopped = true;
-    this.abort?.abort();
-    this.notify();
-    this.listeners.clear();
-  }
-
   /**
    * Resolves when `check` returns a value other than undefined, or with undefined when the timeout passes or the
-   * tracker is stopped.
-   * Re-checks on every pod change and at least every `pollMs` (for time-based conditions).
+   * tracker is stopped. Re-checks on every pod change and at least every `pollMs` (for time-based conditions).
    */
-  async until<T>(
+  until<T>(
     check: (pods: TrackedPod[]) => T | undefined | Promise<T | undefined>,
-    opts: { timeoutMs: number; signal?: AbortSignal | undefined; onTick?: (() => void) | undefined; pollMs?: number },
+    opts: WaitOptions,
   ): Promise<T | undefined> {
-    const deadline = Date.now() + opts.timeoutMs;
-    const pollMs = opts.pollMs ?? 1000;
-    while (Date.now() < deadline && !this.stopped) {
-      opts.signal?.throwIfAborted();
-      if (this.refused) throw this.refused;
-      const result = await check(this.snapshot());
-      if (result !== undefined) return result;
-      opts.onTick?.();
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.listeners.delete(wake);
-          opts.signal?.removeEventListener('abort', wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(pollMs, Math.max(0, deadline - Date.now())));
-        this.listeners.add(wake);
-        opts.signal?.addEventListener('abort', wake, { once: true });
-      });
-    }
-    return undefined;
+    return this.waitUntil(() => check(this.snapshot()), { ...opts, pollMs: opts.pollMs ?? 1000 });
   }
 
-  private async resync(): Promise<void> {
+  protected async read(): Promise<string | undefined> {
     this.live = false;
     const list = await call(`listing pods in ${this.namespace}`, () =>
       this.clients.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector }),
@@ -128,44 +99,20 @@ export class PodTracker {
     }
     for (const [uid, pod] of this.pods) if (!seen.has(uid)) pod.terminating = true;
     this.listedOnce = true;
-    this.notify();
-    if (this.stopped) return;
-    this.abort = await this.clients.watch.watch(
-      `/api/v1/namespaces/${this.namespace}/pods`,
-      { labelSelector: this.selector, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
-      (phase, obj: k8s.V1Pod) => {
-        if (phase === 'BOOKMARK') return;
-        if (phase === 'DELETED') {
-          const tracked = this.pods.get(obj.metadata?.uid ?? '');
-          if (tracked) tracked.terminating = true;
-        } else {
-          this.observe(obj);
-        }
-        this.notify();
-      },
-      (error: unknown) => {
-        this.refused = watchRefusal(error, `watching pods in ${this.namespace}`);
-        if (this.refused) {
-          this.notify();
-          return;
-        }
-        // The server closed the watch (timeout, expired resourceVersion) or the connection broke: list again.
-        if (!this.stopped)
-          void sleep(200).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));
-      },
-    );
-    // stop() may have run while the watch was being opened: close it rather than leak it.
-    if (this.stopped) this.abort.abort();
+    return list.metadata?.resourceVersion;
+  }
+
+  protected observeEvent(phase: string, pod: k8s.V1Pod): void {
+    if (phase === 'DELETED') {
+      const tracked = this.pods.get(pod.metadata?.uid ?? '');
+      if (tracked) tracked.terminating = true;
+    } else {
+      this.observe(pod);
+    }
+  }
+
+  protected override onWatching(): void {
     this.live = true;
-  }
-
-  private retryLater(): void {
-    if (!this.stopped)
-      void sleep(1000).then(() => (this.stopped ? undefined : this.resync().catch(() => this.retryLater())));
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener();
   }
 
   private observe(pod: k8s.V1Pod): void {
