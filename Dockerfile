@@ -8,13 +8,13 @@
 # @sha256:<digest> when you build.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
-# ---- build: dev dependencies, compile to dist/, prebundle the workflow code ----
+# ---- build: dev dependencies, compile to dist/, bundle the Kubernetes client, prebundle the workflow code ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/bundle-workflows.ts scripts/write-catalog.ts ./scripts/
+COPY scripts/bundle-workflows.ts scripts/bundle-client-node.ts scripts/write-catalog.ts ./scripts/
 COPY src ./src
 RUN npm run build
 

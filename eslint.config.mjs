@@ -38,6 +38,25 @@ export default tseslint.config(
     },
   },
   {
+    // `npm run build` bundles the library into src/k8s/client-node.ts's output; a direct import would load it twice.
+    files: ['src/**/*.ts'],
+    ignores: ['src/k8s/client-node.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              allowTypeImports: true,
+              message: 'Import its values from src/k8s/client-node (bundled by the build); types may come from here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -31,7 +31,8 @@ const isReady = (pod: k8s.V1Pod): boolean =>
 async function floorChain(namespace: string): Promise<{ totalMs: number; linksMs: number[] }> {
   const { core, apps, watch } = connect();
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  const waiters = new Map<string, () => void>();
+  const waiters = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+  let ended: Error | undefined;
   const seen = new Set<string>();
   const controller = await watch.watch(
     `/api/v1/namespaces/${namespace}/pods`,
@@ -40,16 +41,21 @@ async function floorChain(namespace: string): Promise<{ totalMs: number; linksMs
       const app = pod.metadata?.labels?.app;
       if (app && isReady(pod) && !seen.has(app)) {
         seen.add(app);
-        waiters.get(app)?.();
+        waiters.get(app)?.resolve();
       }
     },
-    () => undefined,
+    // The floor has one watch and no re-list: if it ends (refused, closed, reset), the chain cannot finish.
+    (error: unknown) => {
+      ended = new Error(`the floor client's pod watch ended: ${error instanceof Error ? error.message : 'closed'}`);
+      for (const waiter of waiters.values()) waiter.reject(ended);
+    },
   );
   const linksMs: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < LENGTH; i++) {
     const name = serviceName(i);
-    const ready = new Promise<void>((resolve) => waiters.set(name, resolve));
+    if (ended) throw ended;
+    const ready = new Promise<void>((resolve, reject) => waiters.set(name, { resolve, reject }));
     const start = performance.now();
     await apps.createNamespacedDeployment({ namespace, body: deployment({ n: 1, readyDelay: '2s' }, namespace, name) });
     await ready;

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from '../k8s/client-node';
 import type { ClusterCheckContext } from './context';
 import { statusCode } from './context';
 import { ClusterCheckId } from './ids';

@@ -2,7 +2,7 @@
  * PodDisruptionBudget enforced: a 2-replica Deployment under a PDB of minAvailable 2: an eviction must be refused
  * with 429; with the budget lowered to 1, an eviction is accepted and the Deployment replaces the pod. Objects are run-labelled in the run namespace and deleted at the end.
  */
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from '../k8s/client-node';
 import type { ClusterCheckContext } from './context';
 import { CheckLabel, checkLabels, errorBody, pausePodSpec, pollUntil, statusCode } from './context';
 import { Label } from '../k8s/render';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from './client-node';
 import { ErrorType, KubeproofError } from '../errors';
 
 export interface ClusterRef {

@@ -1,5 +1,5 @@
 /** Applying a run's objects (server-side apply: a retried or replayed call never duplicates) and waiting for them. */
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from './client-node';
 import type { DependencyCondition, ServiceSpec } from '../scenarios/schema';
 import { call, classify, isNotFound } from './api-errors';
 import { endpointCounts } from './attribution';

@@ -4,7 +4,7 @@
  * and an optional HTTP probe of a user-supplied URL. Objects are attributed to services by label
  * (attribution.ts), never by name prefix.
  */
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from './client-node';
 import { parseQuantity } from '../scenarios/quantity';
 import type { ServiceSpec } from '../scenarios/schema';
 import { call, isNotFound } from './api-errors';

@@ -1,5 +1,5 @@
 /** Reading what preflight evaluates: the server version, and the nodes with what is already requested on them. */
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from '../k8s/client-node';
 import type { KubeClients } from '../k8s/client';
 import { toUnits } from './evaluate';
 import type { NodeInfo } from './model';

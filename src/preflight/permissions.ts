@@ -3,7 +3,7 @@
  * cleanup, the pod tracker) and from the cluster readiness checks (src/checks). Checked with one
  * SelfSubjectAccessReview each, so every missing one is reported at once.
  */
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from '../k8s/client-node';
 import type { KubeClients } from '../k8s/client';
 import type { PreflightProblem } from './model';
 
