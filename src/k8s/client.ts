@@ -34,21 +34,61 @@ export interface KubeClients {
 }
 
 /**
- * client-node 1.4 builds a fresh https.Agent for every request, so every call pays a TLS handshake. Requests of
- * one KubeConfig share one cluster and one user, hence one set of TLS options: a single keep-alive agent serves
- * them all. The method is private in the typings, so it is replaced on the instance, not overridden by subclassing.
+ * At most this many API requests of one cluster are in flight at once; the rest wait for a free connection. 20 runs
+ * starting together ask for ~800 access reviews at once: uncapped, each opened a TLS connection of its own (646 open
+ * at the peak, 921 handshakes for 4 200 requests) and all but a few were closed again when they ended.
  */
-function reuseConnections(config: k8s.KubeConfig): void {
+export const MAX_REQUEST_SOCKETS = 32;
+
+/**
+ * One cluster's keep-alive connections. client-node 1.4 builds a fresh https.Agent for every request, so every call
+ * would pay a TLS handshake; the requests of one KubeConfig share one cluster and one user, hence one set of TLS
+ * options, so a single agent serves them all. Node names a connection pool after every TLS option, ca, cert and key
+ * included: it turns those buffers into one long string on every request and again on every free socket. Here the
+ * options are the agent's own (they override a request's), so the name depends on the address alone and is kept.
+ */
+export class ClusterAgent extends https.Agent {
+  readonly #names = new Map<string, string>();
+
+  override getName(options: https.RequestOptions = {}): string {
+    const key = `${options.host}:${options.port}:${options.localAddress}:${options.family}:${options.servername}`;
+    let name = this.#names.get(key);
+    if (name === undefined) {
+      name = super.getName(options);
+      this.#names.set(key, name);
+    }
+    return name;
+  }
+}
+
+type CreateAgent = (cluster: k8s.Cluster | null, options: https.AgentOptions) => unknown;
+
+/**
+ * Makes `config` hand out one keep-alive agent instead of a new one per request. The method is private in the
+ * typings, so it is replaced on the instance, not overridden by subclassing.
+ */
+function reuseConnections(config: k8s.KubeConfig, limits: Pick<https.AgentOptions, 'maxSockets'>): void {
   let shared: https.Agent | undefined;
-  const original = (config as unknown as { createAgent: (c: unknown, o: https.AgentOptions) => unknown }).createAgent;
+  const original = (config as unknown as { createAgent: CreateAgent }).createAgent;
   Object.defineProperty(config, 'createAgent', {
     value: (cluster: k8s.Cluster | null, options: https.AgentOptions) => {
       if (cluster?.proxyUrl || cluster?.server.startsWith('http:')) return original.call(config, cluster, options);
-      // No maxSockets: long-lived watches hold sockets too, and a cap would queue applies behind them.
-      shared ??= new https.Agent({ ...options, keepAlive: true, maxFreeSockets: 16 });
+      shared ??= new ClusterAgent({ ...options, keepAlive: true, maxFreeSockets: limits.maxSockets ?? 16, ...limits });
       return shared;
     },
   });
+}
+
+/** A second KubeConfig of the same clusters, users and contexts, for connections of its own. */
+function copyOf(config: k8s.KubeConfig): k8s.KubeConfig {
+  const copy = new k8s.KubeConfig();
+  copy.loadFromOptions({
+    clusters: config.clusters,
+    users: config.users,
+    contexts: config.contexts,
+    currentContext: config.currentContext,
+  });
+  return copy;
 }
 
 const clusterConfigError = (message: string, details: Record<string, unknown> = {}) =>
@@ -189,14 +229,18 @@ export function connect(ref: ClusterRef = {}): KubeClients {
   const config = loadKubeConfig(ref);
   const cluster = config.getCurrentCluster();
   if (!cluster) throw clusterConfigError('kubeconfig has no current cluster: name a context.');
-  reuseConnections(config);
+  // Requests share a bounded pool. A watch holds its connection for as long as it lasts, so watches get an unbounded
+  // pool of their own: in the requests' pool enough of them would leave no connection for the calls they wait on.
+  reuseConnections(config, { maxSockets: MAX_REQUEST_SOCKETS });
+  const watchConfig = copyOf(config);
+  reuseConnections(watchConfig, {});
   const clients: KubeClients = {
     config,
     core: config.makeApiClient(k8s.CoreV1Api),
     apps: config.makeApiClient(k8s.AppsV1Api),
     discovery: config.makeApiClient(k8s.DiscoveryV1Api),
     objects: k8s.KubernetesObjectApi.makeApiClient(config),
-    watch: new k8s.Watch(config),
+    watch: new k8s.Watch(watchConfig),
     server: cluster.server,
   };
   cache.set(key, clients);
