@@ -6,7 +6,8 @@
  * across the runs, the worker's peak RSS (VmHWM, sampled every 250 ms) and the CPU time each process of the stack
  * and the worker spent while the runs were open (utime + stime from /proc): where a shared bound sits. Also the
  * API server's requests in that window (apiserver_request_total from its /metrics, read with the stack's kubectl),
- * in total and the ten largest by verb and resource.
+ * in total and the ten largest by verb and resource. The worker runs with the container image's MALLOC_ARENA_MAX
+ * (bench/worker-env.ts); `MALLOC_ARENA_MAX=default` in the environment measures glibc's own arenas.
  *
  * `npm run stack:up && source .stack/env && node --import tsx bench/concurrency.ts [--runs 20] [--scenario
  *  web-app-stack] [--skip-baseline] [--cli compiled|tsx]`
@@ -25,6 +26,7 @@ import { runKeyOf } from '../src/run/identity';
 import { loadScenario } from '../src/scenarios';
 import { cpuSeconds, peakRss } from './peers/proc';
 import { max, median, min } from './peers/stats';
+import { describeArenas, workerEnv } from './worker-env';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -82,7 +84,7 @@ async function startWorker(taskQueue: string, clustersFile: string, cli: string,
   const worker = spawn(process.execPath, ['bin/kubeproof.js', 'worker', '--task-queue', taskQueue], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...workerEnv(),
       KUBEPROOF_COMPILED: cli === 'compiled' ? '1' : '0',
       KUBEPROOF_CLUSTERS_FILE: clustersFile,
       // Any free port: a worker of the stack or of a test may hold the default one.
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
       .join(' ');
     console.log(
       `${opt.runs} × ${opt.scenario}${opt.skipBaseline ? ' (baseline skipped)' : ''}, --ai off, one standalone ` +
-        `worker (${opt.cli}), ${new Date().toISOString()}, load average ${load}`,
+        `worker (${opt.cli}, ${describeArenas(workerEnv())}), ${new Date().toISOString()}, load average ${load}`,
     );
     console.log(`  passed (verdict pass or warn): ${passed}/${opt.runs}; leftover namespaces: ${left}`);
     console.log(`  starting all runs: ${((lastStart - t0) / 1000).toFixed(1)} s`);

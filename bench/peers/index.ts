@@ -2,7 +2,8 @@
  * Peer benchmark (issue 14): the same work, N independent Deployments × 1 replica deployed, all Ready, then
  * deleted with the namespace gone, through kubeproof, kube-burner, a kubectl script and the floor client, on
  * the running local stack. Alternating order, discarded warm-up, an external stopwatch around each whole
- * command (spawn to exit), leftovers checked after each run. Prints a markdown table.
+ * command (spawn to exit), leftovers checked after each run. Prints a markdown table. A standalone worker runs
+ * with the container image's MALLOC_ARENA_MAX (bench/worker-env.ts; `MALLOC_ARENA_MAX=default` for glibc's own).
  *
  * `npm run bench:peers -- --n 10,100 --runs 5` (after `npm run stack:up`; see BENCHMARKS.md for every flag).
  */
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from '../../src/k8s/client';
+import { describeArenas, workerEnv } from '../worker-env';
 import { Label } from '../../src/k8s/render';
 import { cpuSeconds, peakRss } from './proc';
 import { median, spread } from './stats';
@@ -164,7 +166,7 @@ class Bench {
     const args = [...this.opt.workerNodeFlags, 'bin/kubeproof.js', 'worker', '--task-queue', this.taskQueue];
     this.worker = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: this.cliEnv,
+      env: workerEnv(this.cliEnv),
       stdio: ['ignore', log, log],
     });
     // The worker logs once it polls; give it up to 60 s.
@@ -383,7 +385,7 @@ async function main(): Promise<void> {
     `peak RSS: kubeproof command max ${kpRss.length ? `${Math.max(...kpRss).toFixed(0)} MiB` : 'n/a'}` +
       (workerPeak !== undefined
         ? `; standalone worker ${workerPeak.toFixed(0)} MiB` +
-          (opt.workerNodeFlags.length ? ` (node ${opt.workerNodeFlags.join(' ')})` : '') +
+          ` (${[...(opt.workerNodeFlags.length ? [`node ${opt.workerNodeFlags.join(' ')}`] : []), describeArenas(workerEnv())].join(', ')})` +
           `, CPU ${workerCpu?.toFixed(1) ?? 'n/a'} s`
         : ''),
     `before: ${loadBefore}; after: ${loadLine()}`,

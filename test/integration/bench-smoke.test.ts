@@ -90,5 +90,7 @@ describe('bench/concurrency', () => {
     assert.match(r.stdout, /passed \(verdict pass or warn\): 2\/2; leftover namespaces: 0/);
     assert.match(r.stdout, /throughput: [\d.]+ runs\/min/);
     assert.match(r.stdout, /worker peak RSS: \d+ MiB/);
+    // The worker runs with the container image's malloc arenas, read from the Dockerfile.
+    assert.match(r.stdout, /one standalone worker \((?:compiled|tsx), MALLOC_ARENA_MAX=\d+\)/);
   });
 });
