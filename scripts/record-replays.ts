@@ -4,7 +4,7 @@
  * touches a cluster. Re-record only on purpose (a deliberate, `patched()`-guarded workflow change); a corpus
  * recorded from new code cannot catch the change that broke old histories.
  *
- *   source .stack/env && node --import tsx scripts/record-replays.ts
+ *   source .stack/env && node --import tsx scripts/record-replays.ts [name ...]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,9 @@ import {
   type Activities,
   chainScenario,
   healthReport,
+  passingStubs,
   stubActivities,
+  tellApplied,
   withStubWorker,
 } from '../test/workflows/helpers';
 
@@ -34,6 +36,17 @@ const recordings: { name: string; activities: Activities; verdict: 'pass' | 'fai
     }).activities,
     verdict: 'fail',
   },
+  {
+    // Waves that say when they are applied, so the next one starts early (src/workflows/deploy-waves.ts).
+    name: 'pipelined-run',
+    activities: stubActivities({
+      deployWave: async (input) => {
+        if (input.wave !== undefined) await tellApplied(input);
+        return passingStubs.deployWave(input);
+      },
+    }).activities,
+    verdict: 'pass',
+  },
 ];
 
 async function main(): Promise<void> {
@@ -43,7 +56,11 @@ async function main(): Promise<void> {
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   fs.mkdirSync(replayDir, { recursive: true });
-  for (const { name, activities, verdict } of recordings) {
+  // Names on the command line record only those: a recording kept from older code must not be re-recorded by the way.
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !recordings.some((r) => r.name === name));
+  if (unknown.length > 0) throw new Error(`no recording named ${unknown.join(', ')}`);
+  for (const { name, activities, verdict } of recordings.filter((r) => only.length === 0 || only.includes(r.name))) {
     const taskQueue = uniqueTaskQueue(`record-${name}`);
     const history = await withStubWorker(
       taskQueue,

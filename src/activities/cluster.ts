@@ -1,5 +1,6 @@
 /** Activities that talk to the cluster: thin adapters over src/k8s, with heartbeats and cancellation. */
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { MetricSamples } from '../baseline/types';
 import * as kube from '../k8s';
 import type { ClusterRegistry } from '../k8s/registry';
@@ -8,6 +9,7 @@ import type { AwaitRequest, AwaitResult, CleanupResult, HealthReport, PodTimelin
 import { clusterChecks, runChecks, selectChecks } from '../checks';
 import { formatPreflightProblems, runPreflight, type PreflightResult } from '../preflight';
 import type { CheckResult } from '../run/checks';
+import { WAVE_APPLIED_SIGNAL, type WaveApplied } from '../run/contracts';
 import type { Scenario, ServiceSpec } from '../scenarios/schema';
 
 /** Preflight's result with its problems already formatted for the run failure. */
@@ -16,6 +18,8 @@ export type PreflightOutcome = PreflightResult & { message: string };
 export interface ClusterDeps {
   clusters: ClusterRegistry;
   probeLoopbackOnly: boolean;
+  /** The worker's client: a wave tells its run when it is applied (optional; without it, nothing is told). */
+  temporal?: { client: Client } | undefined;
 }
 
 interface RunArgs {
@@ -29,6 +33,22 @@ const signal = () => Context.current().cancellationSignal;
 
 export function createClusterActivities(deps: ClusterDeps) {
   const clients = (name: string) => kube.connect(deps.clusters.resolve(name));
+
+  /**
+   * Tells the run that a wave is applied, so it starts the next one now. Only a head start: a signal that is lost
+   * (no client, a failed call, a closed run) costs the round trip the run would have paid anyway, never the run.
+   */
+  const tellApplied = (run: RunIdentity, wave: number) => {
+    if (!deps.temporal || !run.workflowId) return;
+    const logger = Context.current().log;
+    const applied: WaveApplied = { wave };
+    deps.temporal.client.workflow
+      .getHandle(run.workflowId)
+      .signal(WAVE_APPLIED_SIGNAL, applied)
+      .catch((error: unknown) => {
+        logger.warn('could not tell the run a wave was applied', { wave, error: String(error) });
+      });
+  };
 
   return {
     /**
@@ -111,17 +131,23 @@ export function createClusterActivities(deps: ClusterDeps) {
       timeoutsMs,
       notBefore,
       images,
+      dependencies,
+      wave,
     }: RunArgs & {
       services: ServiceSpec[];
       timeoutsMs: Record<string, number>;
       notBefore: number;
       images?: kube.ImageOptions;
-    }): Promise<{ services: kube.DeployedService[] }> {
+      /** Edges into the wave that it awaits itself before applying (runs that start waves early). */
+      dependencies?: kube.DependencyEdge[];
+      /** The wave's index: when given, the run is told once the wave is applied (WAVE_APPLIED_SIGNAL). */
+      wave?: number;
+    }): Promise<{ services: kube.DeployedService[]; blocked?: kube.BlockedDependency }> {
       heartbeat();
       return kube.deployWave(
         clients(cluster),
-        { run, services, timeoutsMs, notBefore, images },
-        { heartbeat, signal: signal() },
+        { run, services, timeoutsMs, notBefore, images, dependencies },
+        { heartbeat, signal: signal(), onApplied: wave === undefined ? undefined : () => tellApplied(run, wave) },
       );
     },
 

@@ -288,10 +288,29 @@ export async function deployService(
 /** How many services of a wave are applied at once: enough to keep the API server busy, not a burst of hundreds. */
 export const WAVE_APPLY_CONCURRENCY = 16;
 
+/** One dependency edge into a wave: `neededBy` (in the wave) waits for `service` to meet `condition`. */
+export interface DependencyEdge {
+  service: string;
+  neededBy: string;
+  condition: WaitCondition;
+  replicas: number;
+  hasPorts: boolean;
+  /** The edge's own timeout (`dependsOn[].timeout`), counted from when the wave starts waiting. */
+  timeoutMs: number;
+}
+
+/** The edge a wave gave up on: its dependency did not meet the condition (timeout, unschedulable, crash loop). */
+export type BlockedDependency = Settled & { state: Exclude<AwaitState, 'met'>; neededBy: string };
+
 export interface WaveRequest {
   run: RunIdentity;
-  /** The wave's services: their dependencies have all met their conditions. */
+  /**
+   * The wave's services. Their dependencies have met their conditions, or are listed in `dependencies`, which the
+   * wave awaits itself before applying anything.
+   */
   services: ServiceSpec[];
+  /** Edges into the wave that may not be met yet; nothing of the wave is applied before every one is. */
+  dependencies?: readonly DependencyEdge[] | undefined;
   /** Each service's own follow timeout (the scenario's ready timeout, or its dependents' longest edge). */
   timeoutsMs: Readonly<Record<string, number>>;
   /** Epoch ms when the first attempt started (a retry must not clamp pod timestamps to its own start). */
@@ -309,26 +328,41 @@ export type DeployedService = AwaitResult & { objects: string[] };
  * crash-looping. One activity per wave instead of one per service keeps a scenario of hundreds of services to a
  * handful of history events and one watch. An apply that fails names its service (`details.service`); the
  * applies still in flight finish first, so nothing lands after the failure is reported.
+ *
+ * With `dependencies`, the same watch follows the dependencies' pods first and nothing is applied until every
+ * edge has met its condition; an edge that cannot be met ends the wave with `blocked` and nothing applied. The
+ * edge is then awaited where its dependency is seen, not after a round trip through the workflow. `onApplied`
+ * runs once every object of the wave has been applied.
  */
 export async function deployWave(
   clients: KubeClients,
   req: WaveRequest,
-  opts: { signal?: AbortSignal | undefined; heartbeat?: (() => void) | undefined } = {},
-): Promise<{ services: DeployedService[] }> {
-  const started = Date.now();
+  opts: {
+    signal?: AbortSignal | undefined;
+    heartbeat?: (() => void) | undefined;
+    onApplied?: (() => void) | undefined;
+  } = {},
+): Promise<{ services: DeployedService[]; blocked?: BlockedDependency }> {
   const namespace = namespaceName(req.run);
   const limits = {
     unschedulableAfter: req.unschedulableAfterMs ?? 10_000,
     crashLoopRestarts: req.crashLoopRestarts ?? 3,
   };
   const names = req.services.map((s) => s.name);
+  const edges = req.dependencies ?? [];
+  const followed = [...new Set([...names, ...edges.map((e) => e.service)])];
   const tracker = await PodTracker.start(
     clients,
     namespace,
-    `${runSelector(req.run.runId)},${Label.Name} in (${names.join(',')})`,
+    `${runSelector(req.run.runId)},${Label.Name} in (${followed.join(',')})`,
     req.notBefore,
   );
   try {
+    if (edges.length > 0) {
+      const blocked = await awaitDependencies(clients, tracker, namespace, edges, limits, opts);
+      if (blocked) return { services: [], blocked };
+    }
+    const started = Date.now();
     const objects = new Map<string, string[]>();
     await eachLimited(req.services, WAVE_APPLY_CONCURRENCY, async (svc) => {
       opts.signal?.throwIfAborted();
@@ -340,6 +374,7 @@ export async function deployWave(
       }
       opts.heartbeat?.();
     });
+    opts.onApplied?.();
     const settled = new Map<string, Settled>();
     const elapsed = new Map<string, number>();
     const longest = Math.max(...names.map((n) => req.timeoutsMs[n] ?? 0));
@@ -395,6 +430,55 @@ export async function deployWave(
   } finally {
     tracker.stop();
   }
+}
+
+/**
+ * Waits until every edge has met its condition (each under its own timeout, counted from now), reading the
+ * dependencies' pods from `tracker` and, for `healthy` on a service with ports, its ready endpoints. Resolves with
+ * undefined when all are met, or with the first edge that cannot be: timed out, unschedulable or crash-looping. An
+ * edge once met stays met, as it did when the workflow awaited it.
+ */
+async function awaitDependencies(
+  clients: KubeClients,
+  tracker: PodTracker,
+  namespace: string,
+  edges: readonly DependencyEdge[],
+  limits: { unschedulableAfter: number; crashLoopRestarts: number },
+  opts: { signal?: AbortSignal | undefined; heartbeat?: (() => void) | undefined },
+): Promise<BlockedDependency | undefined> {
+  const started = Date.now();
+  const met = new Set<DependencyEdge>();
+  const blockedBy = (edge: DependencyEdge, settled: Settled): BlockedDependency =>
+    ({ ...settled, neededBy: edge.neededBy }) as BlockedDependency;
+  const outcome = await tracker.until<BlockedDependency | 'met'>(
+    async (pods) => {
+      const now = Date.now();
+      for (const edge of edges) {
+        if (met.has(edge)) continue;
+        const own = pods.filter((p) => p.service === edge.service);
+        const state = podState(edge, own, { ...limits, now });
+        const reached =
+          state === 'endpoints'
+            ? (await readyEndpoints(clients, namespace, edge.service)).ready >= edge.replicas
+            : state?.state === 'met';
+        if (reached) met.add(edge);
+        else if (state !== undefined && state !== 'endpoints') return blockedBy(edge, state);
+        else if (now - started >= edge.timeoutMs) return blockedBy(edge, timedOut(edge, own));
+      }
+      return met.size === edges.length ? 'met' : undefined;
+    },
+    { timeoutMs: Math.max(...edges.map((e) => e.timeoutMs)), signal: opts.signal, onTick: opts.heartbeat },
+  );
+  if (outcome === 'met') return undefined;
+  if (outcome) return outcome;
+  const edge = edges.find((e) => !met.has(e))!;
+  return blockedBy(
+    edge,
+    timedOut(
+      edge,
+      tracker.snapshot().filter((p) => p.service === edge.service),
+    ),
+  );
 }
 
 /**

@@ -43,6 +43,16 @@ export interface ValidateInput {
 
 export type ServiceState = 'pending' | 'waiting-for-dependencies' | 'starting' | 'ready' | AwaitState;
 
+/**
+ * Sent by a wave's deploy activity to its run once every object of the wave is applied: the workflow starts the
+ * next wave then, which awaits its dependency edges itself, instead of after this wave has completed.
+ */
+export const WAVE_APPLIED_SIGNAL = 'waveApplied';
+export interface WaveApplied {
+  /** The wave's index in the run's plan. */
+  wave: number;
+}
+
 /** Where a run stands: the step in progress, or compensating / done. */
 export type ProgressStep = StepName | 'compensating' | 'done';
 

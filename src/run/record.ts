@@ -105,6 +105,10 @@ export class RunRecord {
     this.services[name] = state;
   }
 
+  serviceState(name: string): ServiceState | undefined {
+    return this.services[name];
+  }
+
   compensating(): void {
     this.step = 'compensating';
   }

@@ -1,190 +1,165 @@
 /**
- * The deploy step's orchestration: wave by wave, every dependency edge into the wave is awaited under the
- * edge's own condition and timeout, then one activity applies the whole wave and follows it to Ready (one
- * watch, bounded concurrency, heartbeats). One activity per wave rather than per service keeps the history of a
- * scenario of hundreds of services to a few dozen events. Runs recorded before that change replay the
- * per-service path (`patched(DEPLOY_PER_WAVE)`). Failures are blamed by the rule in src/run/blame.ts.
+ * The deploy step's orchestration. One activity per wave applies the wave and follows it to Ready (one watch,
+ * bounded concurrency, heartbeats), which keeps the history of a scenario of hundreds of services to a few dozen
+ * events.
+ *
+ * A wave is started as soon as the wave before it is applied (its activity signals WAVE_APPLIED_SIGNAL), and it
+ * awaits its own dependency edges, each under its condition and timeout, before applying anything: the edge is
+ * met where the dependency's pods are seen, not one workflow round trip later (a completed activity, a workflow
+ * task, a new activity). Without that signal the next wave starts once the one before has settled, as it did
+ * before. Either way every wave a waiting wave depends on has already started, so a busy worker cannot fill its
+ * slots with waves that wait on waves it has not started.
+ *
+ * Every edge is still awaited; the workflow still blames the first failure it observes (src/run/blame.ts): a
+ * dependency that settled badly while a service waits for it, an edge a wave gave up on, a wave whose apply was
+ * refused. Runs recorded before this path replay the paths in deploy-waves-recorded.ts.
  */
-import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
-import type * as activities from '../activities';
-import type { AwaitResult } from '../k8s/deploy';
-import type { ImageOptions, RunIdentity } from '../k8s/render';
+import { condition, defineSignal, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import type { AwaitResult, DependencyEdge, DeployedService } from '../k8s/deploy';
 import { blameDependency, blameSettled, errorTypeOfState } from '../run/blame';
-import type { RunFailure } from '../run/contracts';
-import type { RunRecord } from '../run/record';
+import { WAVE_APPLIED_SIGNAL, type WaveApplied } from '../run/contracts';
+import { StepName } from '../run/vocabulary';
 import { followTimeout } from '../scenarios/planner';
-import type { DependencyCondition, Scenario, ServiceSpec } from '../scenarios/schema';
-import { deploying } from './activity-options';
+import type { DependencyCondition } from '../scenarios/schema';
+import { type DeployContext, follow, serviceOf, waveSummary } from './deploy-context';
+import { deployWavesAsRecorded } from './deploy-waves-recorded';
 import { Blamed, failureOf } from './failures';
 
-type Activities = ReturnType<typeof activities.createActivities>;
-const follow = (timeoutMs: number, summary: string) =>
-  proxyActivities<Activities>({ ...deploying(timeoutMs), summary });
+export type { DeployContext } from './deploy-context';
 
-/** The patch id of one deployWave activity per wave (before: one deployService per service). */
-export const DEPLOY_PER_WAVE = 'deploy-per-wave';
+/** The patch id of waves that await their own dependency edges and start when the wave before is applied. */
+export const DEPLOY_PIPELINED = 'deploy-pipelined';
 
-/** The service an activity failure names in its details (deployWave's failed apply), if any. */
-function serviceOf(error: unknown): string | undefined {
-  const details = (error as { cause?: { details?: unknown[] } }).cause?.details;
-  const first = Array.isArray(details) ? (details[0] as { service?: unknown } | undefined) : undefined;
-  return typeof first?.service === 'string' ? first.service : undefined;
-}
-
-export interface DeployContext {
-  scenario: Scenario;
-  waves: string[][];
-  run: RunIdentity;
-  cluster: string;
-  record: RunRecord;
-  /** Every activity this step starts; after a failure the workflow cancels them and waits until they stopped. */
-  inflight: Set<Promise<unknown>>;
-  /** `spec.images` and `--image-registry`, applied to every pod rendered. */
-  images: ImageOptions;
-}
+export const waveAppliedSignal = defineSignal<[WaveApplied]>(WAVE_APPLIED_SIGNAL);
 
 /** Deploys every wave and returns when each service has settled: Ready, timed out, unschedulable, crash-looping. */
 export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
-  const { scenario, run, cluster, record } = ctx;
+  if (!patched(DEPLOY_PIPELINED)) return deployWavesAsRecorded(ctx);
+  const { scenario, waves, run, cluster, record } = ctx;
   const services = new Map(scenario.spec.services.map((s) => [s.name, s]));
-  const tracking = new Map<string, Promise<AwaitResult>>();
-
-  const awaitDependency = async (
-    dependent: ServiceSpec,
-    name: string,
-    condition: DependencyCondition,
-    timeoutMs: number,
-  ) => {
-    const blame = (type: string, reason: string): Blamed =>
-      new Blamed(blameDependency({ service: name, neededBy: dependent.name, condition, type, reason }));
-    const deadline = Date.now() + timeoutMs;
-    const track = tracking.get(name)!;
-    if (condition !== 'scheduled') {
-      const outcome = await raceTimeout(track, timeoutMs).catch((error: unknown) => {
-        throw isCancellation(error) ? error : blame(failureOf(error).type, failureOf(error).message);
-      });
-      if (!outcome) throw blame('ServiceNotReady', `not ready within ${Math.round(timeoutMs / 1000)}s`);
-      if (outcome.state !== 'met') throw blame(errorTypeOfState(outcome.state), outcome.reason ?? outcome.state);
-      if (condition === 'ready') return;
+  // The first edge into each dependency, in plan order: a dependency that settles badly is blamed as needed by it.
+  const firstDependent = new Map<string, { neededBy: string; condition: DependencyCondition }>();
+  for (const name of waves.flat()) {
+    for (const d of services.get(name)!.dependsOn) {
+      if (!firstDependent.has(d.service)) firstDependent.set(d.service, { neededBy: name, condition: d.condition });
     }
-    const dep = services.get(name)!;
-    const remaining = Math.max(1000, deadline - Date.now());
-    // If the dependency's own apply fails meanwhile, that failure wins over waiting out the timeout.
-    const applyFailed = track.then(() => new Promise<never>(() => undefined));
-    const waiting = follow(remaining, `wait for ${name} to be ${condition} (needed by ${dependent.name})`).awaitService(
-      {
-        cluster,
-        request: {
-          run,
-          service: name,
-          replicas: dep.replicas,
-          hasPorts: dep.ports.length > 0,
-          condition,
-          timeoutMs: remaining,
-          notBefore: Date.now(),
-        },
-      },
-    );
-    ctx.inflight.add(waiting);
-    const outcome = await Promise.race([applyFailed, waiting]).catch((error: unknown) => {
-      throw isCancellation(error) ? error : blame(failureOf(error).type, failureOf(error).message);
-    });
-    if (outcome.state !== 'met') throw blame(errorTypeOfState(outcome.state), outcome.reason ?? outcome.state);
+  }
+
+  const applied = new Set<number>();
+  setHandler(waveAppliedSignal, ({ wave }) => void applied.add(wave));
+  const outcomes = new Map<string, DeployedService>();
+  const settledWaves = new Set<number>();
+  let failure: Blamed | undefined;
+  const fail = (blamed: Blamed) => void (failure ??= blamed);
+  const dependenciesReady = (name: string) =>
+    services.get(name)!.dependsOn.every((d) => outcomes.get(d.service)?.state === 'met');
+
+  const settle = (index: number, result: Awaited<ReturnType<typeof startWave>>) => {
+    const blocked = result.blocked;
+    if (blocked) {
+      fail(
+        new Blamed(
+          blameDependency({
+            ...blocked,
+            type: errorTypeOfState(blocked.state),
+            reason: blocked.reason ?? blocked.state,
+          }),
+        ),
+      );
+    }
+    for (const s of result.services) {
+      outcomes.set(s.service, s);
+      record.setService(s.service, s.state === 'met' ? 'ready' : s.state);
+      const edge = firstDependent.get(s.service);
+      if (s.state !== 'met' && edge) {
+        const type = errorTypeOfState(s.state);
+        fail(new Blamed(blameDependency({ service: s.service, ...edge, type, reason: s.reason ?? s.state })));
+      }
+    }
+    for (const name of waves.slice(index + 1).flat()) {
+      if (record.serviceState(name) === 'waiting-for-dependencies' && dependenciesReady(name)) {
+        record.setService(name, 'starting');
+      }
+    }
+    settledWaves.add(index);
   };
 
-  const perWave = patched(DEPLOY_PER_WAVE);
-  for (const wave of ctx.waves) {
-    if (perWave) {
-      await Promise.all(
-        wave.map(async (name) => {
-          const svc = services.get(name)!;
-          record.setService(name, 'waiting-for-dependencies');
-          await Promise.all(svc.dependsOn.map((d) => awaitDependency(svc, d.service, d.condition, d.timeout)));
+  const startWave = (index: number) => {
+    const wave = waves[index]!;
+    // Edges already met need no waiting: a dependency Ready stays scheduled and Ready, as when the workflow awaited
+    // it. `healthy` is checked again: Ready is not yet serving.
+    const edges: DependencyEdge[] = wave.flatMap((name) =>
+      services
+        .get(name)!
+        .dependsOn.filter((d) => d.condition === 'healthy' || outcomes.get(d.service)?.state !== 'met')
+        .map((d) => {
+          const dep = services.get(d.service)!;
+          const hasPorts = dep.ports.length > 0;
+          return {
+            service: d.service,
+            neededBy: name,
+            condition: d.condition,
+            replicas: dep.replicas,
+            hasPorts,
+            timeoutMs: d.timeout,
+          };
         }),
-      );
-      const timeoutsMs = Object.fromEntries(wave.map((name) => [name, followTimeout(scenario, name)]));
-      const batch = follow(
-        Math.max(...Object.values(timeoutsMs)),
-        wave.length === 1
-          ? `deploy ${wave[0]} (${services.get(wave[0]!)!.replicas} replicas) and follow it to Ready`
-          : `deploy ${wave.length} services (${wave.slice(0, 3).join(', ')}${wave.length > 3 ? ', …' : ''}) and follow them to Ready`,
-      ).deployWave({
-        run,
-        cluster,
-        services: wave.map((name) => services.get(name)!),
-        timeoutsMs,
-        notBefore: Date.now(),
-        images: ctx.images,
-      });
-      ctx.inflight.add(batch);
-      for (const name of wave) {
-        record.setService(name, 'starting');
-        const track = batch.then((r) => r.services.find((s) => s.service === name)!);
-        // Observed at once so a failure is never an unhandled rejection; dependents and the settle loop read it.
-        track.then(
-          (r) => record.setService(name, r.state === 'met' ? 'ready' : r.state),
-          () => record.setService(name, 'timeout'),
-        );
-        tracking.set(name, track);
-      }
-      continue;
-    }
-    await Promise.all(
-      wave.map(async (name) => {
-        const svc = services.get(name)!;
-        record.setService(name, 'waiting-for-dependencies');
-        await Promise.all(svc.dependsOn.map((d) => awaitDependency(svc, d.service, d.condition, d.timeout)));
-        record.setService(name, 'starting');
-        const timeoutMs = followTimeout(scenario, name);
-        const track = follow(
-          timeoutMs,
-          `deploy ${name} (${svc.replicas} replicas) and follow it to Ready`,
-        ).deployService({
-          run,
-          cluster,
-          service: svc,
-          timeoutMs,
-          notBefore: Date.now(),
-          images: ctx.images,
-        });
-        // Observed at once so a failure is never an unhandled rejection; dependents and the settle loop read it.
-        track.then(
-          (r) => record.setService(name, r.state === 'met' ? 'ready' : r.state),
-          () => record.setService(name, 'timeout'),
-        );
-        tracking.set(name, track);
-        ctx.inflight.add(track);
-      }),
     );
-  }
+    const timeoutsMs = Object.fromEntries(wave.map((name) => [name, followTimeout(scenario, name)]));
+    const waitMs = Math.max(0, ...edges.map((e) => e.timeoutMs));
+    const waitsFor = [...new Set(edges.map((e) => e.service))];
+    const summary = waveSummary(wave, (name) => services.get(name)!.replicas);
+    return follow(
+      waitMs + Math.max(...Object.values(timeoutsMs)),
+      waitsFor.length > 0
+        ? `wait for ${waitsFor.slice(0, 3).join(', ')}${waitsFor.length > 3 ? ', …' : ''}, then ${summary}`
+        : summary,
+    ).deployWave({
+      run,
+      cluster,
+      services: wave.map((name) => services.get(name)!),
+      timeoutsMs,
+      notBefore: Date.now(),
+      images: ctx.images,
+      dependencies: edges,
+      // The last wave has no next wave to start: it is not asked to say when it is applied.
+      ...(index < waves.length - 1 ? { wave: index } : {}),
+    });
+  };
 
-  const settled: AwaitResult[] = [];
-  for (const [name, track] of tracking) {
-    try {
-      settled.push(await track);
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      // The apply itself failed (invalid manifest, forbidden); a wave's failure names the service it was about.
-      const f = failureOf(error);
-      const service = serviceOf(error) ?? name;
-      throw new Blamed({ step: 'deploy', service, type: f.type, message: `service ${service}: ${f.message}` });
+  for (let index = 0; index < waves.length; index++) {
+    if (index > 0) {
+      await condition(() => failure !== undefined || applied.has(index - 1) || settledWaves.has(index - 1));
+      if (failure) throw failure;
     }
+    const wave = waves[index]!;
+    for (const name of wave) record.setService(name, dependenciesReady(name) ? 'starting' : 'waiting-for-dependencies');
+    const batch = startWave(index);
+    ctx.inflight.add(batch);
+    batch.then(
+      (result) => settle(index, result),
+      (error: unknown) => {
+        if (!isCancellation(error)) {
+          // The apply itself failed (invalid manifest, forbidden); a wave's failure names the service it was about.
+          const f = failureOf(error);
+          const service = serviceOf(error) ?? wave[0]!;
+          fail(
+            new Blamed({ step: StepName.Deploy, service, type: f.type, message: `service ${service}: ${f.message}` }),
+          );
+        }
+        for (const name of wave) record.setService(name, 'timeout');
+        settledWaves.add(index);
+      },
+    );
+    // The next wave waits for this one.
+    for (const name of waves[index + 1] ?? []) record.setService(name, 'waiting-for-dependencies');
   }
+  await condition(() => failure !== undefined || settledWaves.size === waves.length);
+  if (failure) throw failure;
+
+  const settled = waves.flat().map((name) => outcomes.get(name)!);
   record.pods = settled.flatMap((s) => s.pods);
-  const failure: RunFailure | undefined = blameSettled(settled);
-  if (failure) throw new Blamed(failure);
+  const bad = blameSettled(settled);
+  if (bad) throw new Blamed(bad);
   return settled;
-}
-
-/** The tracked result, or undefined when `timeoutMs` passes first; the timer never outlives the race. */
-async function raceTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  return CancellationScope.cancellable(async () => {
-    const timer = sleep(timeoutMs).then(() => undefined);
-    timer.catch(() => undefined);
-    try {
-      return await Promise.race([promise, timer]);
-    } finally {
-      CancellationScope.current().cancel();
-    }
-  });
 }

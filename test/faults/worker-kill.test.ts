@@ -3,6 +3,8 @@
  * ends with its record and zero leftover objects by name and by label.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import type { ServiceHealth } from '../../src/k8s/types';
@@ -26,6 +28,19 @@ const web = (): Scenario => {
   s.spec.samples = 2;
   // The readiness checks are not what this suite is about; they have tests of their own.
   s.spec.checks = [];
+  return s;
+};
+
+/**
+ * Health from ready pods takes a few hundred milliseconds, shorter than a describe poll can be relied on to see.
+ * A probe URL on a loopback server that answers after `HEALTH_PROBE_DELAY_MS` keeps the health step running for
+ * that long on each attempt, so there is a health step in flight to kill the worker during.
+ */
+const HEALTH_PROBE_DELAY_MS = 3000;
+let slowProbeUrl = '';
+const slowHealth = (): Scenario => {
+  const s = web();
+  s.spec.services.find((svc) => svc.name === 'frontend')!.probeUrl = slowProbeUrl;
   return s;
 };
 
@@ -58,7 +73,12 @@ const cases: KillCase[] = [
     at: (h) => untilActivityRunning(h, 'deployWave'),
     expect: 'pass',
   },
-  { name: 'during health', scenario: web, at: (h) => untilActivityRunning(h, 'checkHealth', 90_000), expect: 'pass' },
+  {
+    name: 'during health',
+    scenario: slowHealth,
+    at: (h) => untilActivityRunning(h, 'checkHealth', 90_000),
+    expect: 'pass',
+  },
   { name: 'during the AI call', scenario: web, at: (h) => untilActivityRunning(h, 'judgeRun', 90_000), expect: 'pass' },
   {
     name: 'during baseline',
@@ -76,9 +96,22 @@ const cases: KillCase[] = [
 
 describe('fault injection: SIGKILL of the worker', () => {
   let openai: OpenAiServer;
-  // A model that takes 3 s to answer, so there is an AI call in flight to kill the worker during.
-  before(async () => (openai = await startOpenAiServer({ mode: 'slow', slowMs: 3000 })));
-  after(() => openai.close());
+  let probeServer: http.Server;
+  before(async () => {
+    // A model that takes 3 s to answer, so there is an AI call in flight to kill the worker during.
+    openai = await startOpenAiServer({ mode: 'slow', slowMs: 3000 });
+    probeServer = http.createServer((_req, res) => {
+      const timer = setTimeout(() => res.end('ok'), HEALTH_PROBE_DELAY_MS);
+      res.on('close', () => clearTimeout(timer));
+    });
+    await new Promise<void>((resolve) => probeServer.listen(0, '127.0.0.1', resolve));
+    slowProbeUrl = `http://127.0.0.1:${(probeServer.address() as AddressInfo).port}/healthz`;
+  });
+  after(async () => {
+    await openai.close();
+    probeServer.closeAllConnections();
+    await new Promise((resolve) => probeServer.close(resolve));
+  });
 
   for (const c of cases) {
     it(`resumes on a new worker with zero leftovers when killed ${c.name}`, { timeout: 300_000 }, async () => {

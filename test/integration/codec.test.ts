@@ -157,7 +157,7 @@ describe('a validation run with encrypted payloads', () => {
       ),
     );
     for (const p of patchMarkers) {
-      assert.deepEqual(JSON.parse(Buffer.from(p.data ?? []).toString()), { id: 'deploy-per-wave', deprecated: false });
+      assert.deepEqual(JSON.parse(Buffer.from(p.data ?? []).toString()), { id: 'deploy-pipelined', deprecated: false });
     }
     const plain = payloads.filter(
       (p) =>

@@ -134,6 +134,45 @@ describe('validateScenario on the local stack', () => {
     assert.deepEqual([restart?.n, restart?.failures], [2, 0]);
   });
 
+  it('starts each wave while the one before is still on its way, and applies it only once that one is Ready', async () => {
+    const slow = variant('web-app-stack', (svc) => {
+      svc.podAnnotations = { 'kubeproof.dev/ready-delay': '2s' };
+    });
+    const { outcome, history, workflowId } = await runOnStack(slow, { skipBaseline: true });
+    assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);
+    const result = outcome.result;
+    assert.equal(result.steps.find((s) => s.name === 'deploy')?.status, 'ok');
+    assert.deepEqual(await leftovers(workflowId), []);
+
+    // The waves said when they were applied (the last has no next wave to start) ...
+    const events = history.events ?? [];
+    const signals = events.flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
+    assert.deepEqual(signals, ['waveApplied', 'waveApplied']);
+    // ... and the next wave was scheduled before the wave before it completed: pods take 2 s to get Ready.
+    const waves = events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name === 'deployWave' ? [Number(e.eventId)] : [],
+    );
+    const completed = (scheduledId: number) =>
+      events.findIndex((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === scheduledId);
+    const scheduledAt = (eventId: number) => events.findIndex((e) => Number(e.eventId) === eventId);
+    assert.equal(waves.length, 3);
+    assert.ok(scheduledAt(waves[1]!) < completed(waves[0]!), 'backend started before database and cache settled');
+    assert.ok(scheduledAt(waves[2]!) < completed(waves[1]!), 'frontend started before backend settled');
+
+    // Yet in the cluster every dependent pod was created after every pod it depends on was Ready.
+    const pods = (service: string) => result.pods.filter((p) => p.service === service);
+    const readyBy = (service: string) => Math.max(...pods(service).map((p) => p.readyAt ?? Infinity));
+    const createdFrom = (service: string) => Math.min(...pods(service).map((p) => p.createdAt));
+    for (const svc of slow.spec.services) {
+      for (const d of svc.dependsOn) {
+        assert.ok(
+          createdFrom(svc.name) >= readyBy(d.service),
+          `${svc.name} created ${createdFrom(svc.name) - readyBy(d.service)} ms after ${d.service} was Ready`,
+        );
+      }
+    }
+  });
+
   it('passes microservices-stack with zero leftovers', async () => {
     const { outcome, workflowId } = await runOnStack(loadScenario('microservices-stack'), { samples: 1 });
     assert.ok(outcome.ok, `run failed: ${outcome.ok ? '' : outcome.message}`);

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../src/activities';
+import { WAVE_APPLIED_SIGNAL } from '../../src/run/contracts';
 import { parseScenarioData, type Scenario } from '../../src/scenarios';
 import { stack, workflowBundle } from '../helpers/env';
 import { quietRuntime } from '../helpers/worker';
@@ -43,7 +44,7 @@ export const forwardCalls = [
   'applyNamespace',
   'deployWave c',
   'deployWave b',
-  'awaitService b healthy',
+  // a's edge to b (healthy) is awaited inside a's own wave, not by an awaitService activity.
   'deployWave a',
   'checkHealth',
   'runClusterChecks',
@@ -196,6 +197,18 @@ export function stubActivities(overrides: Partial<Activities> = {}): { activitie
     ]),
   ) as unknown as Activities;
   return { activities, calls };
+}
+
+/** What the workflow hands a wave: its services and the edges it must await itself before applying. */
+export type WaveInput = Input<'deployWave'>;
+
+/** Tells the run that the wave of `input` is applied, as the real activity does once its objects are in. */
+export async function tellApplied(input: WaveInput): Promise<void> {
+  const ctx = Context.current();
+  if (input.wave === undefined) throw new Error('only a wave that has a next one is asked to say when it is applied');
+  await ctx.client.workflow
+    .getHandle(ctx.info.workflowExecution!.workflowId)
+    .signal(WAVE_APPLIED_SIGNAL, { wave: input.wave });
 }
 
 /** A promise with its resolve function outside, for stubs that block until the test lets them go. */

@@ -50,6 +50,14 @@ describe('replaying recorded validation runs', () => {
     await replay('compensated-run', history);
   });
 
+  it('replays a run whose waves said when they were applied without a determinism violation', async () => {
+    const history = load('pipelined-run');
+    assert.ok(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes, 'the recording is of a completed run');
+    const signals = (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
+    assert.deepEqual(signals, ['waveApplied', 'waveApplied'], 'waves c and b said so; a, the last, was not asked');
+    await replay('pipelined-run', history);
+  });
+
   it('reports a determinism violation when the code no longer matches a history', async () => {
     // The control case: the same history with one activity renamed must not replay, or the tests above prove nothing.
     const history = load('passing-run');

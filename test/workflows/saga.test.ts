@@ -23,7 +23,9 @@ import {
   heartbeatUntilCancelled,
   passingStubs,
   stubActivities,
+  tellApplied,
   undoCalls,
+  type WaveInput,
   withStubWorker,
 } from './helpers';
 
@@ -507,8 +509,8 @@ describe('validateScenario saga', () => {
 
       assert.deepEqual(upserts, [
         { KubeproofScenario: 'chain', KubeproofCluster: 'test-cluster' },
-        // The SDK's own record of patched('deploy-per-wave') (src/workflows/deploy-waves.ts).
-        { TemporalChangeVersion: ['deploy-per-wave'] },
+        // The SDK's own record of patched('deploy-pipelined') (src/workflows/deploy-waves.ts).
+        { TemporalChangeVersion: ['deploy-pipelined'] },
         { KubeproofRegression: 'no' },
         { KubeproofVerdict: 'pass', KubeproofGrade: 'Excellent' },
       ]);
@@ -567,6 +569,86 @@ describe('validateScenario saga, failure attribution', () => {
           ['cleanup', 'ok'],
         ],
       );
+    },
+  );
+});
+
+const waveOf = (input: WaveInput) => input.services.map((s) => s.name).join(',');
+
+describe('validateScenario saga, waves that await their own edges', () => {
+  it(
+    'starts the next wave once the wave before says it is applied, handing it the edges to await',
+    { timeout },
+    async () => {
+      const inputs = new Map<string, WaveInput>();
+      const nextStarted = deferred();
+      let startedWhileFollowing = false;
+      const { activities, calls } = stubActivities({
+        deployWave: async (input) => {
+          inputs.set(waveOf(input), input);
+          if (waveOf(input) === 'b') nextStarted.resolve();
+          if (waveOf(input) === 'c') {
+            await tellApplied(input);
+            // c settles only once b has started, or after 5 s: without the head start b starts after c settles.
+            startedWhileFollowing = await Promise.race([
+              nextStarted.promise.then(() => true),
+              new Promise<false>((r) => setTimeout(() => r(false), 5000)),
+            ]);
+          }
+          return perService(deployStub)(input);
+        },
+      });
+      const result = await run(activities, recordOf);
+
+      assert.equal(result.verdict, 'pass');
+      assert.ok(startedWhileFollowing, 'wave b started while wave c was still following its pods');
+      assert.deepEqual(
+        calls.filter((c) => c.startsWith('deployWave')),
+        ['deployWave c', 'deployWave b', 'deployWave a'],
+      );
+      assert.deepEqual(inputs.get('c')?.dependencies, []);
+      const edge = { replicas: 1, hasPorts: false, timeoutMs: 20_000 };
+      assert.deepEqual(inputs.get('b')?.dependencies, [{ service: 'c', neededBy: 'b', condition: 'ready', ...edge }]);
+      // b had settled Ready when a started (no signal from b), and `healthy` is still checked by a's wave.
+      assert.deepEqual(inputs.get('a')?.dependencies, [{ service: 'b', neededBy: 'a', condition: 'healthy', ...edge }]);
+      assert.equal(inputs.get('a')?.wave, undefined, 'the last wave has no next wave to start');
+    },
+  );
+
+  it(
+    'blames the dependency a wave gave up on, stops the dependency still running, and applies nothing after it',
+    { timeout },
+    async () => {
+      const cancelled = deferred();
+      const { activities, calls } = stubActivities({
+        deployWave: async (input) => {
+          if (waveOf(input) === 'c') {
+            await tellApplied(input);
+            return heartbeatUntilCancelled(() => undefined, cancelled.resolve);
+          }
+          return {
+            services: [],
+            blocked: {
+              service: 'c',
+              neededBy: 'b',
+              condition: 'ready',
+              state: 'timeout',
+              reason: '0/1 replicas ready after 20s waiting for "ready"',
+            },
+          };
+        },
+      });
+      const result = await run(activities, recordOf);
+      await cancelled.promise;
+
+      assert.deepEqual(result.failure, {
+        step: 'deploy',
+        service: 'c',
+        type: 'ServiceNotReady',
+        message: 'service c (needed "ready" by b): 0/1 replicas ready after 20s waiting for "ready"',
+      });
+      assert.deepEqual(calls, ['preflight', 'applyNamespace', 'deployWave c', 'deployWave b', ...afterDeployFailure]);
+      assert.deepEqual(result.cleanup?.left, []);
     },
   );
 });
