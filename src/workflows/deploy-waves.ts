@@ -25,8 +25,6 @@ import { type DeployContext, follow, serviceOf, waveSummary } from './deploy-con
 import { deployWavesAsRecorded } from './deploy-waves-recorded';
 import { Blamed, failureOf } from './failures';
 
-export type { DeployContext } from './deploy-context';
-
 /** The patch id of waves that await their own dependency edges and start when the wave before is applied. */
 export const DEPLOY_PIPELINED = 'deploy-pipelined';
 

@@ -88,6 +88,7 @@ describe('a wave awaiting its own dependency edges', () => {
   it('applies the wave only once its dependency is Ready, started while the dependency was still on its way', async () => {
     const run = await newRun();
     const database = service('database', { podAnnotations: { 'kubeproof.dev/ready-delay': '2s' } });
+    const startedAt = Date.now();
     const { first, second, appliedAt } = await twoWaves(run, database, 30_000);
     const dependency = (await first).services[0]!;
 
@@ -95,6 +96,7 @@ describe('a wave awaiting its own dependency edges', () => {
     assert.equal(second.services[0]?.state, 'met');
     assert.equal(dependency.state, 'met');
     const databaseReady = dependency.pods[0]!.readyAt!;
+    assert.ok(startedAt < databaseReady - 1000, 'the second wave was waiting while the dependency was on its way');
     const backendCreated = second.services[0].pods[0]!.createdAt;
     assert.ok(appliedAt! >= databaseReady, `backend applied ${appliedAt! - databaseReady} ms after database was Ready`);
     assert.ok(backendCreated >= databaseReady, 'the dependent pod was created after its dependency was Ready');
