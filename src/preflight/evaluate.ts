@@ -31,9 +31,28 @@ export function toUnits(resource: string, quantity: string): number {
   return resource === 'cpu' ? Math.ceil(value * 1000 - 1e-9) : value;
 }
 
+/** Why the scheduler cannot place new pods on a node (NotReady, cordoned, a NoSchedule/NoExecute taint), if so. */
+export function unschedulableReason(node: NodeInfo): string | undefined {
+  const reasons = [
+    ...(node.ready ? [] : ['NotReady']),
+    ...(node.unschedulable ? ['cordoned'] : []),
+    ...node.blockingTaints.map((taint) => `taint ${taint}`),
+  ];
+  return reasons.length > 0 ? reasons.join(', ') : undefined;
+}
+
 /** Nodes the scheduler can place new pods on: Ready, not cordoned, no NoSchedule/NoExecute taint. */
-export const schedulable = (node: NodeInfo): boolean =>
-  node.ready && !node.unschedulable && node.blockingTaints.length === 0;
+export const schedulable = (node: NodeInfo): boolean => unschedulableReason(node) === undefined;
+
+/** The nodes left out of capacity and why, the first five by name: `a (NotReady), b (cordoned) and 3 more`. */
+function leftOut(nodes: readonly NodeInfo[]): string {
+  const named = nodes.flatMap((node) => {
+    const reason = unschedulableReason(node);
+    return reason ? [`${node.name} (${reason})`] : [];
+  });
+  const more = named.length > 5 ? ` and ${named.length - 5} more` : '';
+  return named.slice(0, 5).join(', ') + more;
+}
 
 /**
  * Every pod the run creates: each service's replicas, plus, for the baseline target, one extra replica (scale-out)
@@ -72,6 +91,20 @@ const free = (node: NodeInfo, resource: string): number =>
  */
 export function evaluateCapacity(nodes: readonly NodeInfo[], demand: readonly PodDemand[]): PreflightProblem[] {
   const usable = nodes.filter(schedulable);
+  // No node at all is one problem with one cause, not a shortfall of every resource.
+  if (usable.length === 0) {
+    return [
+      nodes.length === 0
+        ? { what: 'nodes', detail: 'the cluster has no nodes', remedy: 'add nodes to the cluster' }
+        : {
+            what: 'nodes',
+            detail: `none of the cluster's ${nodes.length} node(s) can take new pods: ${leftOut(nodes)}`,
+            remedy:
+              'wait until the nodes are Ready (after the control plane was unreachable they stay NotReady until they report again), uncordon them or remove the taints, then run again',
+          },
+    ];
+  }
+  const excluded = usable.length < nodes.length ? `; left out: ${leftOut(nodes)}` : '';
   const problems: PreflightProblem[] = [];
   const totals = new Map<string, number>();
   for (const pods of demand) {
@@ -84,7 +117,7 @@ export function evaluateCapacity(nodes: readonly NodeInfo[], demand: readonly Po
     if (needed > available) {
       problems.push({
         what: `capacity: ${resource}`,
-        detail: `the run requests ${describe(resource, needed)} in total (baseline's extra replica and surge included); the ${usable.length} schedulable node(s) have ${describe(resource, available)} free`,
+        detail: `the run requests ${describe(resource, needed)} in total (baseline's extra replica and surge included); the ${usable.length} schedulable node(s) have ${describe(resource, available)} free${excluded}`,
         remedy: `free or add ${describe(resource, needed - available)} of ${resource}, or lower the scenario's replicas or requests`,
       });
     }

@@ -14,13 +14,8 @@ import { readPid } from '../../scripts/stack/processes';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
-import {
-  killHard,
-  recordReliability,
-  startWorkerProcess,
-  untilActivityCompleted,
-  untilActivityRunning,
-} from './helpers';
+import { killHard, recordReliability, startWorkerProcess, untilActivityRunning } from './helpers';
+import { holdNamespaceCreates } from './namespace-hold';
 
 const cfg = loadStackConfig();
 
@@ -132,6 +127,9 @@ describe('fault injection: servers', () => {
     { timeout: 300_000 },
     async () => {
       const taskQueue = uniqueTaskQueue('fault-freeze');
+      // The create is held at the API server by a webhook, so the freeze lands while it is in flight, every time
+      // (freezing when the history shows preflight done raced the create, which takes milliseconds).
+      const hold = await holdNamespaceCreates(`kubeproof-fault-freeze-${Date.now().toString(36)}`);
       const worker = startWorkerProcess(taskQueue);
       const { client, close } = await temporalClient();
       const apiserver = readPid(cfg, 'kube-apiserver');
@@ -144,11 +142,13 @@ describe('fault injection: servers', () => {
           taskQueue,
           skipBaseline: true,
         });
-        // Preflight reads the API server first; freeze it the moment preflight is done, as the namespace create starts.
-        await untilActivityCompleted(handle, 'preflight', 120_000, 20);
+        hold.target(handle.workflowId);
+        const namespace = await hold.inFlight(120_000);
         process.kill(apiserver, 'SIGSTOP');
         try {
-          await untilActivityRunning(handle, 'applyNamespace');
+          // The webhook's answer waits in the frozen API server's socket; the create lands only after SIGCONT.
+          hold.release();
+          await untilActivityRunning(handle, 'applyNamespace', 10_000);
           await sleep(1000);
           await handle.cancel();
           await sleep(3000);
@@ -158,18 +158,23 @@ describe('fault injection: servers', () => {
         const outcome = await outcomeOf(handle);
         assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
         assert.equal(outcome.result.ending, 'cancelled');
+        assert.ok(
+          outcome.result.cleanup?.deleted.includes(`Namespace/${namespace}`),
+          `cleanup deleted the namespace whose create landed after the cancel: ${JSON.stringify(outcome.result.cleanup)}`,
+        );
         const left = await leftovers(handle.workflowId);
         assert.deepEqual(left, [], 'the create that landed after the cancel was cleaned up');
         recordReliability({
           case: 'API server frozen during the namespace create, then cancel',
           injected:
-            'SIGSTOP of kube-apiserver, run started and cancelled while applyNamespace hangs, SIGCONT after 4 s',
+            'a webhook holds the run namespace create at the API server; SIGSTOP of kube-apiserver, run cancelled while applyNamespace hangs, SIGCONT after 4 s',
           outcome: `completed as ${outcome.result.ending}, cleanup verified after the create landed`,
           leftovers: left.length,
           command: 'npm run test:faults -- --test-name-pattern="frozen API server"',
         });
       } finally {
         process.kill(apiserver, 'SIGCONT');
+        await hold.close();
         await killHard(worker);
         await close();
       }

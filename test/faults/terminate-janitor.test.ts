@@ -51,11 +51,19 @@ describe('the orphan janitor', () => {
     try {
       const workflowId = await withWorker(taskQueue, async () => {
         const handle = await startValidation(client, { scenario, clusterName: 'local-kwok', ai: 'off', taskQueue });
+        let progress: Progress | undefined;
         for (let i = 0; i < 150; i++) {
-          const p = await handle.query<Progress>('progress');
-          if (Object.values(p.services).includes('starting')) break;
+          progress = await handle.query<Progress>('progress');
+          if (Object.values(progress.services).includes('starting')) break;
           await sleep(200);
         }
+        // Terminating a run that already ended would fail with a bare WorkflowNotFoundError; say what happened.
+        const { status } = await handle.describe();
+        assert.equal(
+          status.name,
+          'RUNNING',
+          `the run was to be terminated mid-deploy but has ended; its steps: ${JSON.stringify(progress?.steps)}`,
+        );
         await handle.terminate('fault injection: terminate mid-deploy');
         return handle.workflowId;
       });

@@ -57,6 +57,32 @@ describe('preflight evaluation', () => {
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.what, 'capacity: cpu');
     assert.match(problems[0]?.detail ?? '', /requests 1 CPU in total .* 1 schedulable node\(s\) have 0\.5 CPU free/);
+    assert.match(problems[0]?.detail ?? '', /; left out: b \(cordoned\), c \(NotReady\)$/);
+  });
+
+  it('says why no node can take pods instead of a shortfall of every resource', () => {
+    const unreachable = 'node.kubernetes.io/unreachable:NoExecute';
+    const nodes = [
+      node('a', { ready: false, blockingTaints: [unreachable] }),
+      node('b', { ready: false, blockingTaints: [unreachable] }),
+      node('c', { unschedulable: true, blockingTaints: ['node.kubernetes.io/unschedulable:NoSchedule'] }),
+    ];
+    const demand = [{ service: 'web', count: 2, requests: { pods: 1, cpu: 500, memory: GiB } }];
+    assert.deepEqual(evaluateCapacity(nodes, demand), [
+      {
+        what: 'nodes',
+        detail:
+          "none of the cluster's 3 node(s) can take new pods: a (NotReady, taint node.kubernetes.io/unreachable:NoExecute), b (NotReady, taint node.kubernetes.io/unreachable:NoExecute), c (cordoned, taint node.kubernetes.io/unschedulable:NoSchedule)",
+        remedy:
+          'wait until the nodes are Ready (after the control plane was unreachable they stay NotReady until they report again), uncordon them or remove the taints, then run again',
+      },
+    ]);
+    const many = Array.from({ length: 7 }, (_, i) => node(`n${i}`, { ready: false }));
+    assert.match(evaluateCapacity(many, demand)[0]?.detail ?? '', /n3 \(NotReady\), n4 \(NotReady\) and 2 more$/);
+    assert.deepEqual(
+      evaluateCapacity([], demand).map((p) => p.detail),
+      ['the cluster has no nodes'],
+    );
   });
 
   it('refuses a pod no single node can hold even when the total would fit', () => {
