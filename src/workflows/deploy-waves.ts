@@ -44,13 +44,41 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
   }
 
   const applied = new Set<number>();
-  setHandler(waveAppliedSignal, ({ wave }) => void applied.add(wave));
+  setHandler(waveAppliedSignal, ({ wave }) => {
+    applied.add(wave);
+    // Applied means its edges were met: what was waiting for them now starts.
+    for (const name of waves[wave] ?? []) {
+      if (record.serviceState(name) === 'waiting-for-dependencies') record.setService(name, 'starting');
+    }
+  });
   const outcomes = new Map<string, DeployedService>();
   const settledWaves = new Set<number>();
   let failure: Blamed | undefined;
   const fail = (blamed: Blamed) => void (failure ??= blamed);
   const dependenciesReady = (name: string) =>
     services.get(name)!.dependsOn.every((d) => outcomes.get(d.service)?.state === 'met');
+  const awaitsHealthy = (name: string) => services.get(name)!.dependsOn.some((d) => d.condition === 'healthy');
+
+  // Edges already met need no waiting: a dependency Ready stays scheduled and Ready, as when the workflow awaited
+  // it. `healthy` is checked again: Ready is not yet serving.
+  const edgesOf = (wave: string[]): DependencyEdge[] =>
+    wave.flatMap((name) =>
+      services
+        .get(name)!
+        .dependsOn.filter((d) => d.condition === 'healthy' || outcomes.get(d.service)?.state !== 'met')
+        .map((d) => {
+          const dep = services.get(d.service)!;
+          const hasPorts = dep.ports.length > 0;
+          return {
+            service: d.service,
+            neededBy: name,
+            condition: d.condition,
+            replicas: dep.replicas,
+            hasPorts,
+            timeoutMs: d.timeout,
+          };
+        }),
+    );
 
   const settle = (index: number, result: Awaited<ReturnType<typeof startWave>>) => {
     const blocked = result.blocked;
@@ -74,35 +102,18 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
         fail(new Blamed(blameDependency({ service: s.service, ...edge, type, reason: s.reason ?? s.state })));
       }
     }
+    // Without a signal (lost, or not sent), a service whose edges are all met at Ready starts once they are; a
+    // `healthy` edge is met only when the dependency serves, which only its wave's signal tells.
     for (const name of waves.slice(index + 1).flat()) {
-      if (record.serviceState(name) === 'waiting-for-dependencies' && dependenciesReady(name)) {
+      if (record.serviceState(name) === 'waiting-for-dependencies' && dependenciesReady(name) && !awaitsHealthy(name)) {
         record.setService(name, 'starting');
       }
     }
     settledWaves.add(index);
   };
 
-  const startWave = (index: number) => {
+  const startWave = (index: number, edges: DependencyEdge[]) => {
     const wave = waves[index]!;
-    // Edges already met need no waiting: a dependency Ready stays scheduled and Ready, as when the workflow awaited
-    // it. `healthy` is checked again: Ready is not yet serving.
-    const edges: DependencyEdge[] = wave.flatMap((name) =>
-      services
-        .get(name)!
-        .dependsOn.filter((d) => d.condition === 'healthy' || outcomes.get(d.service)?.state !== 'met')
-        .map((d) => {
-          const dep = services.get(d.service)!;
-          const hasPorts = dep.ports.length > 0;
-          return {
-            service: d.service,
-            neededBy: name,
-            condition: d.condition,
-            replicas: dep.replicas,
-            hasPorts,
-            timeoutMs: d.timeout,
-          };
-        }),
-    );
     const timeoutsMs = Object.fromEntries(wave.map((name) => [name, followTimeout(scenario, name)]));
     const waitMs = Math.max(0, ...edges.map((e) => e.timeoutMs));
     const waitsFor = [...new Set(edges.map((e) => e.service))];
@@ -120,8 +131,8 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
       notBefore: Date.now(),
       images: ctx.images,
       dependencies: edges,
-      // The last wave has no next wave to start: it is not asked to say when it is applied.
-      ...(index < waves.length - 1 ? { wave: index } : {}),
+      // Every wave says when it is applied: the next wave starts then, and the progress view shows it starting.
+      wave: index,
     });
   };
 
@@ -131,8 +142,11 @@ export async function deployWaves(ctx: DeployContext): Promise<AwaitResult[]> {
       if (failure) throw failure;
     }
     const wave = waves[index]!;
-    for (const name of wave) record.setService(name, dependenciesReady(name) ? 'starting' : 'waiting-for-dependencies');
-    const batch = startWave(index);
+    const edges = edgesOf(wave);
+    for (const name of wave) {
+      record.setService(name, edges.some((e) => e.neededBy === name) ? 'waiting-for-dependencies' : 'starting');
+    }
+    const batch = startWave(index, edges);
     ctx.inflight.add(batch);
     batch.then(
       (result) => settle(index, result),

@@ -144,10 +144,10 @@ describe('validateScenario on the local stack', () => {
     assert.equal(result.steps.find((s) => s.name === 'deploy')?.status, 'ok');
     assert.deepEqual(await leftovers(workflowId), []);
 
-    // The waves said when they were applied (the last has no next wave to start) ...
+    // Each of the three waves said when it was applied ...
     const events = history.events ?? [];
     const signals = events.flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
-    assert.deepEqual(signals, ['waveApplied', 'waveApplied']);
+    assert.deepEqual(signals, ['waveApplied', 'waveApplied', 'waveApplied']);
     // ... and the next wave was scheduled before the wave before it completed: pods take 2 s to get Ready.
     const waves = events.flatMap((e) =>
       e.activityTaskScheduledEventAttributes?.activityType?.name === 'deployWave' ? [Number(e.eventId)] : [],

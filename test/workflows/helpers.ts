@@ -205,7 +205,7 @@ export type WaveInput = Input<'deployWave'>;
 /** Tells the run that the wave of `input` is applied, as the real activity does once its objects are in. */
 export async function tellApplied(input: WaveInput): Promise<void> {
   const ctx = Context.current();
-  if (input.wave === undefined) throw new Error('only a wave that has a next one is asked to say when it is applied');
+  if (input.wave === undefined) throw new Error('the workflow did not ask this wave to say when it is applied');
   await ctx.client.workflow
     .getHandle(ctx.info.workflowExecution!.workflowId)
     .signal(WAVE_APPLIED_SIGNAL, { wave: input.wave });

@@ -611,9 +611,54 @@ describe('validateScenario saga, waves that await their own edges', () => {
       assert.deepEqual(inputs.get('b')?.dependencies, [{ service: 'c', neededBy: 'b', condition: 'ready', ...edge }]);
       // b had settled Ready when a started (no signal from b), and `healthy` is still checked by a's wave.
       assert.deepEqual(inputs.get('a')?.dependencies, [{ service: 'b', neededBy: 'a', condition: 'healthy', ...edge }]);
-      assert.equal(inputs.get('a')?.wave, undefined, 'the last wave has no next wave to start');
+      assert.deepEqual(
+        ['c', 'b', 'a'].map((w) => inputs.get(w)?.wave),
+        [0, 1, 2],
+        'every wave, the last too, is asked to say when it is applied',
+      );
     },
   );
+
+  it('shows a wave waiting for its dependencies until it says it is applied, then starting', { timeout }, async () => {
+    const bStarted = deferred();
+    const bApply = deferred();
+    const release = deferred();
+    const { activities } = stubActivities({
+      deployWave: async (input) => {
+        if (waveOf(input) === 'c') {
+          await tellApplied(input);
+          await release.promise;
+        }
+        if (waveOf(input) === 'b') {
+          bStarted.resolve();
+          await bApply.promise;
+          await tellApplied(input);
+          await release.promise;
+        }
+        if (waveOf(input) === 'a') await release.promise;
+        return perService(deployStub)(input);
+      },
+    });
+    const { waiting, applied, result } = await run(activities, async (handle) => {
+      await bStarted.promise;
+      const waiting = (await handle.query(progressQuery)).services;
+      bApply.resolve();
+      let applied = waiting;
+      for (let i = 0; i < 100 && applied.b === 'waiting-for-dependencies'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        applied = (await handle.query(progressQuery)).services;
+      }
+      release.resolve();
+      return { waiting, applied, result: await handle.result() };
+    });
+
+    // b awaits c, still on its way, inside its own activity; a waits for b.
+    assert.deepEqual(waiting, { c: 'starting', b: 'waiting-for-dependencies', a: 'waiting-for-dependencies' });
+    // b's signal says its edge was met and it is applied. a's wave has started on it and awaits b's `healthy` edge
+    // itself: still waiting, though b will be Ready before it serves.
+    assert.deepEqual(applied, { c: 'starting', b: 'starting', a: 'waiting-for-dependencies' });
+    assert.equal(result.verdict, 'pass');
+  });
 
   it(
     'blames the dependency a wave gave up on, stops the dependency still running, and applies nothing after it',
