@@ -76,6 +76,19 @@ async function ok(url: string): Promise<boolean> {
   return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 }
 
+/**
+ * Every active target scraped at least once (up or down, no longer `unknown`), so each job has its `up` series: a
+ * run started the moment the stack is up (`npm run demo`) would otherwise find a job Prometheus has not reached yet
+ * and report it missing.
+ */
+async function scrapedOnce(prometheusUrl: string): Promise<boolean> {
+  const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) return false;
+  const body = (await res.json()) as { data?: { activeTargets?: { health?: string }[] } };
+  const targets = body.data?.activeTargets ?? [];
+  return targets.length > 0 && targets.every((t) => t.health !== 'unknown');
+}
+
 export async function startMonitoring(
   cfg: StackConfig,
   withControlPlane: boolean,
@@ -127,5 +140,6 @@ export async function startMonitoring(
   }
   await waitFor(cfg, 'alertmanager', () => ok(`${alertmanagerUrl}/-/ready`), 60_000);
   await waitFor(cfg, 'prometheus', () => ok(`${prometheusUrl}/-/ready`), 60_000);
+  await waitFor(cfg, 'prometheus', () => scrapedOnce(prometheusUrl), 30_000);
   return { prometheusUrl, alertmanagerUrl };
 }

@@ -1,6 +1,7 @@
 /**
  * The servers a run depends on fail under it: the Temporal dev server killed and restarted on the same SQLite
- * file, the kube-apiserver killed and restarted mid-deploy, the kube-apiserver frozen while the namespace create
+ * file, Prometheus killed and restarted (every job scraped once stack:up returns), the kube-apiserver killed and
+ * restarted mid-deploy, the kube-apiserver frozen while the namespace create
  * is in flight and the run cancelled meanwhile. Each run ends with its record and zero leftovers.
  */
 import assert from 'node:assert/strict';
@@ -88,6 +89,19 @@ describe('fault injection: servers', () => {
       }
     },
   );
+
+  it('has every control-plane job scraped by the time stack:up returns after Prometheus was killed', async () => {
+    killComponent('prometheus');
+    restartStack();
+    // What a run started right away sees: Prometheus publishes new targets only seconds after it starts, so
+    // stack:up waits until each one has been scraped (scripts/stack/monitoring.ts).
+    const res = await fetch(`http://127.0.0.1:${cfg.ports.prometheus}/api/v1/query?query=up`);
+    const body = (await res.json()) as { data: { result: { metric: { job?: string } }[] } };
+    const jobs = new Set(body.data.result.map((r) => r.metric.job));
+    for (const job of ['apiserver', 'etcd', 'kube-controller-manager', 'kube-scheduler']) {
+      assert.ok(jobs.has(job), `an up series for ${job} (has: ${[...jobs].join(', ')})`);
+    }
+  });
 
   it('finishes the run when the kube-apiserver is killed and restarted mid-deploy', { timeout: 300_000 }, async () => {
     const taskQueue = uniqueTaskQueue('fault-apiserver');
