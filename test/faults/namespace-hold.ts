@@ -9,10 +9,9 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as k8s from '@kubernetes/client-node';
 import { loadStackConfig } from '../../scripts/stack/config';
 import { Annotation } from '../../src/k8s/render';
-import { stack } from '../helpers/env';
+import { kube } from '../helpers/cluster';
 
 interface AdmissionReview {
   request?: {
@@ -86,30 +85,7 @@ export async function holdNamespaceCreates(name: string): Promise<NamespaceCreat
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(stack.kubeconfig);
-  const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  await admission.createValidatingWebhookConfiguration({
-    body: {
-      metadata: { name },
-      webhooks: [
-        {
-          name: `${name}.kubeproof.dev`,
-          clientConfig: {
-            url: `https://127.0.0.1:${port}/hold`,
-            caBundle: fs.readFileSync(path.join(pki, 'ca.crt')).toString('base64'),
-          },
-          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['namespaces'] }],
-          admissionReviewVersions: ['v1'],
-          sideEffects: 'None',
-          failurePolicy: 'Ignore',
-          timeoutSeconds: 30,
-        },
-      ],
-    },
-  });
-
+  const { admission, core } = kube();
   const release = () => {
     released = true;
     answerHeld?.();
@@ -122,14 +98,36 @@ export async function holdNamespaceCreates(name: string): Promise<NamespaceCreat
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 
-  const deadline = Date.now() + 30_000;
-  while (probes === 0) {
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`the API server did not call the ${name} webhook within 30s`);
+  // A setup that fails must not leave the server listening (the test process would never exit) or the webhook on.
+  try {
+    await admission.createValidatingWebhookConfiguration({
+      body: {
+        metadata: { name },
+        webhooks: [
+          {
+            name: `${name}.kubeproof.dev`,
+            clientConfig: {
+              url: `https://127.0.0.1:${port}/hold`,
+              caBundle: fs.readFileSync(path.join(pki, 'ca.crt')).toString('base64'),
+            },
+            rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['namespaces'] }],
+            admissionReviewVersions: ['v1'],
+            sideEffects: 'None',
+            failurePolicy: 'Ignore',
+            timeoutSeconds: 30,
+          },
+        ],
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (probes === 0) {
+      if (Date.now() > deadline) throw new Error(`the API server did not call the ${name} webhook within 30s`);
+      await core.createNamespace({ body: { metadata: { name: `${name}-probe` } }, dryRun: 'All' });
+      if (probes === 0) await sleep(200);
     }
-    await core.createNamespace({ body: { metadata: { name: `${name}-probe` } }, dryRun: 'All' });
-    if (probes === 0) await sleep(200);
+  } catch (error) {
+    await close();
+    throw error;
   }
 
   return {

@@ -5,6 +5,7 @@ import { runKeyOf } from '../../src/run/identity';
 import { stack } from './env';
 
 interface TestClients {
+  admission: k8s.AdmissionregistrationV1Api;
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   policy: k8s.PolicyV1Api;
@@ -15,6 +16,7 @@ export function kube(): TestClients {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(stack.kubeconfig);
     clients = {
+      admission: kc.makeApiClient(k8s.AdmissionregistrationV1Api),
       core: kc.makeApiClient(k8s.CoreV1Api),
       apps: kc.makeApiClient(k8s.AppsV1Api),
       policy: kc.makeApiClient(k8s.PolicyV1Api),
