@@ -17,27 +17,50 @@ export interface StartOptions {
   cwd?: string;
 }
 
-export function isAlive(pid: number): boolean {
+/**
+ * The fields of /proc/<pid>/stat (or of one thread's, /proc/<pid>/task/<tid>/stat) after the command name, which
+ * may contain spaces: index 0 is the state (field 3), index 19 the start time (field 22).
+ */
+function statFields(statFile: string): string[] | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(statFile, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
- * The kernel's start time of a process (clock ticks since boot, field 22 of /proc/<pid>/stat). Recorded with
- * the PID so a PID reused by an unrelated process after a reboot is never mistaken for ours.
+ * Some thread of the process still runs. A killed component is reparented to PID 1, and PID 1 on these machines
+ * (and in many containers) reaps orphans late: the dead process lingers as a zombie for a second or more, and
+ * signal 0 still reaches it. Counting it as alive made stack:up keep a dead Prometheus as "already running". The
+ * leader shows as a zombie as soon as its own thread exits, while other threads may still be tearing down (and
+ * holding the listening socket), so every thread is looked at.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  let threads: string[];
+  try {
+    threads = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true; // No procfs to ask: signal 0 is all there is.
+  }
+  return threads.some((tid) => {
+    const state = statFields(`/proc/${pid}/task/${tid}/stat`)?.[0];
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  });
+}
+
+/**
+ * The kernel's start time of a process (clock ticks since boot). Recorded with the PID so a PID reused by an
+ * unrelated process after a reboot is never mistaken for ours.
  */
 function startTime(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; fields after it are space-separated.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return statFields(`/proc/${pid}/stat`)?.[19];
 }
 
 export function readPid(cfg: StackConfig, name: string): number | undefined {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { loadScenario } from '../../src/scenarios';
 import { loadStackConfig } from '../../scripts/stack/config';
-import { readPid } from '../../scripts/stack/processes';
+import { isAlive, readPid } from '../../scripts/stack/processes';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
@@ -20,20 +20,30 @@ import { holdNamespaceCreates } from './namespace-hold';
 
 const cfg = loadStackConfig();
 
-/** SIGKILLs a stack component's process group (as recorded by stack:up). */
-function killComponent(name: string): void {
+/** SIGKILLs a stack component's process group (as recorded by stack:up) and waits until its leader is dead. */
+async function killComponent(name: string): Promise<void> {
   const pid = readPid(cfg, name);
   assert.ok(pid, `${name} is running`);
   process.kill(-pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
+  assert.equal(isAlive(pid), false, `${name} (pid ${pid}) died of SIGKILL within 10 s`);
 }
 
 /** stack:up is idempotent: it restarts exactly the components that are down, on the same data. */
 function restartStack(): void {
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/stack/up.ts'], {
-    cwd: repoRoot,
-    stdio: 'ignore',
-    timeout: 180_000,
-  });
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/stack/up.ts'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
+  } catch (error) {
+    // stack:up logs to stderr; its last lines say which component did not come back and why.
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    const output = `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.split('\n').slice(-40).join('\n');
+    throw new Error(`stack:up failed:\n${output}`, { cause: error });
+  }
 }
 
 const slowWeb = () => {
@@ -61,7 +71,7 @@ describe('fault injection: servers', () => {
           skipBaseline: true,
         });
         await untilActivityRunning(handle, 'deployWave');
-        killComponent('temporal');
+        await killComponent('temporal');
         await sleep(1000);
         restartStack();
         // The worker reconnects by itself; one that gave up is replaced, as a supervisor would.
@@ -91,7 +101,7 @@ describe('fault injection: servers', () => {
   );
 
   it('has every control-plane job scraped by the time stack:up returns after Prometheus was killed', async () => {
-    killComponent('prometheus');
+    await killComponent('prometheus');
     restartStack();
     // What a run started right away sees: Prometheus publishes new targets only seconds after it starts, so
     // stack:up waits until each one has been scraped (scripts/stack/monitoring.ts).
@@ -116,7 +126,7 @@ describe('fault injection: servers', () => {
         skipBaseline: true,
       });
       await untilActivityRunning(handle, 'deployWave');
-      killComponent('kube-apiserver');
+      await killComponent('kube-apiserver');
       await sleep(2000);
       restartStack();
       const outcome = await outcomeOf(handle);
