@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import type { Client } from '@temporalio/client';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { loadScenario } from '../../src/scenarios';
 import { loadStackConfig } from '../../scripts/stack/config';
@@ -46,13 +47,14 @@ function restartStack(): void {
   }
 }
 
-const slowWeb = () => {
-  const s = loadScenario('web-app-stack');
-  for (const svc of s.spec.services) svc.podAnnotations = { 'kubeproof.dev/ready-delay': '4s' };
+/** A web-app-stack run whose pods take 4 s to get Ready, so a fault lands while it deploys. */
+function startSlowRun(client: Client, taskQueue: string) {
+  const scenario = loadScenario('web-app-stack');
+  for (const svc of scenario.spec.services) svc.podAnnotations = { 'kubeproof.dev/ready-delay': '4s' };
   // The readiness checks are not what this suite is about; they have tests of their own.
-  s.spec.checks = [];
-  return s;
-};
+  scenario.spec.checks = [];
+  return startValidation(client, { scenario, clusterName: 'local-kwok', ai: 'off', taskQueue, skipBaseline: true });
+}
 
 describe('fault injection: servers', () => {
   it(
@@ -63,13 +65,7 @@ describe('fault injection: servers', () => {
       let worker = startWorkerProcess(taskQueue);
       const { client, close } = await temporalClient();
       try {
-        const handle = await startValidation(client, {
-          scenario: slowWeb(),
-          clusterName: 'local-kwok',
-          ai: 'off',
-          taskQueue,
-          skipBaseline: true,
-        });
+        const handle = await startSlowRun(client, taskQueue);
         await untilActivityRunning(handle, 'deployWave');
         await killComponent('temporal');
         await sleep(1000);
@@ -118,13 +114,7 @@ describe('fault injection: servers', () => {
     const worker = startWorkerProcess(taskQueue);
     const { client, close } = await temporalClient();
     try {
-      const handle = await startValidation(client, {
-        scenario: slowWeb(),
-        clusterName: 'local-kwok',
-        ai: 'off',
-        taskQueue,
-        skipBaseline: true,
-      });
+      const handle = await startSlowRun(client, taskQueue);
       await untilActivityRunning(handle, 'deployWave');
       await killComponent('kube-apiserver');
       await sleep(2000);
@@ -159,13 +149,7 @@ describe('fault injection: servers', () => {
       const apiserver = readPid(cfg, 'kube-apiserver');
       assert.ok(apiserver);
       try {
-        const handle = await startValidation(client, {
-          scenario: slowWeb(),
-          clusterName: 'local-kwok',
-          ai: 'off',
-          taskQueue,
-          skipBaseline: true,
-        });
+        const handle = await startSlowRun(client, taskQueue);
         hold.target(handle.workflowId);
         const namespace = await hold.inFlight(120_000);
         process.kill(apiserver, 'SIGSTOP');

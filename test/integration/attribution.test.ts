@@ -12,25 +12,14 @@ import { connect } from '../../src/k8s/client';
 import { applyService } from '../../src/k8s/deploy';
 import { checkHealth } from '../../src/k8s/health';
 import { Label, namespaceName, renderNamespace, serviceSelector } from '../../src/k8s/render';
-import type { ServiceSpec } from '../../src/scenarios/schema';
 import { stack } from '../helpers/env';
+import { serviceSpec } from '../helpers/service';
 
 const run = { runId: `attr-${randomUUID().slice(0, 12)}`, scenario: 'attribution-test' };
 const namespace = namespaceName(run);
 
-function spec(name: string, replicas: number): ServiceSpec {
-  return {
-    name,
-    image: 'nginx:1.27',
-    replicas,
-    ports: [{ port: 80, protocol: 'TCP' }],
-    resources: { requests: { cpu: '10m', memory: '16Mi' } },
-    env: {},
-    dependsOn: [],
-    podLabels: {},
-    podAnnotations: {},
-  };
-}
+const spec = (name: string, replicas: number) =>
+  serviceSpec(name, { replicas, ports: [{ port: 80, protocol: 'TCP' }] });
 const api = spec('api', 1);
 const gateway = spec('api-gateway', 3);
 

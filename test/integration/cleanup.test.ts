@@ -12,22 +12,12 @@ import { connect } from '../../src/k8s/client';
 import { deleteRun } from '../../src/k8s/cleanup';
 import { applyService } from '../../src/k8s/deploy';
 import { namespaceName, renderNamespace } from '../../src/k8s/render';
-import type { ServiceSpec } from '../../src/scenarios/schema';
 import { stack } from '../helpers/env';
+import { serviceSpec } from '../helpers/service';
 
 const HOLD = 'kubeproof.dev/test-hold';
 
-const web: ServiceSpec = {
-  name: 'web',
-  image: 'nginx:1.27',
-  replicas: 2,
-  ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-  resources: { requests: { cpu: '10m', memory: '16Mi' } },
-  env: {},
-  dependsOn: [],
-  podLabels: {},
-  podAnnotations: {},
-};
+const web = serviceSpec('web', { replicas: 2, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] });
 
 /** The clients, with every call to the named methods counted. */
 function counting(clients: KubeClients, calls: Map<string, number>): KubeClients {

@@ -10,22 +10,12 @@ import { connect } from '../../src/k8s/client';
 import { applyService } from '../../src/k8s/deploy';
 import { measureRollingRestart } from '../../src/k8s/measure';
 import { namespaceName, renderNamespace, serviceSelector } from '../../src/k8s/render';
-import type { ServiceSpec } from '../../src/scenarios/schema';
 import { stack } from '../helpers/env';
+import { serviceSpec } from '../helpers/service';
 
 const run = { runId: `roll-${randomUUID().slice(0, 12)}`, scenario: 'rolling-restart-test' };
 const namespace = namespaceName(run);
-const web: ServiceSpec = {
-  name: 'web',
-  image: 'nginx:1.27',
-  replicas: 2,
-  ports: [],
-  resources: { requests: { cpu: '10m', memory: '16Mi' } },
-  env: {},
-  dependsOn: [],
-  podLabels: {},
-  podAnnotations: {},
-};
+const web = serviceSpec('web', { replicas: 2 });
 
 describe('the rolling-restart baseline', () => {
   let clients: KubeClients;

@@ -13,19 +13,7 @@ import { applyNamespace, deployWave, type DependencyEdge } from '../../src/k8s/d
 import { namespaceName, type RunIdentity } from '../../src/k8s/render';
 import type { ServiceSpec } from '../../src/scenarios/schema';
 import { stack } from '../helpers/env';
-
-const service = (name: string, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
-  name,
-  image: 'nginx:1.27',
-  replicas: 1,
-  ports: [],
-  resources: { requests: { cpu: '10m', memory: '16Mi' } },
-  env: {},
-  dependsOn: [],
-  podLabels: {},
-  podAnnotations: {},
-  ...extra,
-});
+import { serviceSpec } from '../helpers/service';
 
 const edge = (dependency: ServiceSpec, neededBy: string, timeoutMs: number): DependencyEdge => ({
   service: dependency.name,
@@ -75,7 +63,7 @@ describe('a wave awaiting its own dependency edges', () => {
       clients,
       {
         run,
-        services: [service('backend')],
+        services: [serviceSpec('backend')],
         timeoutsMs: { backend: 30_000 },
         notBefore: Date.now(),
         dependencies: [edge(dependency, 'backend', timeoutMs)],
@@ -87,7 +75,7 @@ describe('a wave awaiting its own dependency edges', () => {
 
   it('applies the wave only once its dependency is Ready, started while the dependency was still on its way', async () => {
     const run = await newRun();
-    const database = service('database', { podAnnotations: { 'kubeproof.dev/ready-delay': '2s' } });
+    const database = serviceSpec('database', { podAnnotations: { 'kubeproof.dev/ready-delay': '2s' } });
     const startedAt = Date.now();
     const { first, second, appliedAt } = await twoWaves(run, database, 30_000);
     const dependency = (await first).services[0]!;
@@ -104,7 +92,7 @@ describe('a wave awaiting its own dependency edges', () => {
 
   it('gives up on a dependency that never gets Ready, naming the edge, with nothing of the wave applied', async () => {
     const run = await newRun();
-    const database = service('database', { podLabels: { 'kubeproof.dev/simulate': 'never-ready' } });
+    const database = serviceSpec('database', { podLabels: { 'kubeproof.dev/simulate': 'never-ready' } });
     const started = Date.now();
     const { first, second, appliedAt } = await twoWaves(run, database, 3000);
     await first;

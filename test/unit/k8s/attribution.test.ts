@@ -10,23 +10,12 @@ import {
 } from '../../../src/k8s/attribution';
 import { usageOf } from '../../../src/k8s/health';
 import { renderService } from '../../../src/k8s/render';
-import type { ServiceSpec } from '../../../src/scenarios/schema';
+import { serviceSpec } from '../../helpers/service';
 
 const run = { runId: 'kubeproof-local-gw-20261201', scenario: 'gateway' };
 
-function spec(name: string): ServiceSpec {
-  return {
-    name,
-    image: 'nginx:1.27',
-    replicas: 2,
-    ports: [{ port: 80, protocol: 'TCP' }],
-    resources: {},
-    env: {},
-    dependsOn: [],
-    podLabels: {},
-    podAnnotations: {},
-  };
-}
+const spec = (name: string) =>
+  serviceSpec(name, { replicas: 2, ports: [{ port: 80, protocol: 'TCP' }], resources: {} });
 
 /** The objects of one service as the cluster would list them: rendered ones, plus controller-made ones. */
 function cluster(service: string, replicaSet: string, pods: string[]) {
