@@ -103,6 +103,16 @@ export function startProcess(cfg: StackConfig, opts: StartOptions): number {
   return child.pid;
 }
 
+/** Polls until the process is dead (see isAlive); false if it still runs after `timeoutMs`. */
+export async function untilDead(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
 /** Stops one recorded process group: SIGTERM, then SIGKILL after a grace period. */
 export async function stopProcess(cfg: StackConfig, name: string, graceMs = 10_000): Promise<void> {
   const pid = readPid(cfg, name);
@@ -117,13 +127,10 @@ export async function stopProcess(cfg: StackConfig, name: string, graceMs = 10_0
   };
   if (isAlive(pid)) {
     signalGroup('SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-    if (isAlive(pid)) {
+    if (!(await untilDead(pid, graceMs))) {
       log(`${name} (pid ${pid}) ignored SIGTERM, sending SIGKILL`);
       signalGroup('SIGKILL');
-      const killDeadline = Date.now() + 5000;
-      while (isAlive(pid) && Date.now() < killDeadline) await sleep(50);
+      await untilDead(pid, 5000);
     }
     log(`stopped ${name} (pid ${pid})`);
   }

@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import { outcomeOf, startValidation } from '../../src/client/validation';
 import { loadScenario } from '../../src/scenarios';
 import { loadStackConfig } from '../../scripts/stack/config';
-import { isAlive, readPid } from '../../scripts/stack/processes';
+import { readPid, untilDead } from '../../scripts/stack/processes';
 import { leftovers } from '../helpers/cluster';
 import { repoRoot, uniqueTaskQueue } from '../helpers/env';
 import { temporalClient } from '../helpers/worker';
@@ -21,14 +21,12 @@ import { holdNamespaceCreates } from './namespace-hold';
 
 const cfg = loadStackConfig();
 
-/** SIGKILLs a stack component's process group (as recorded by stack:up) and waits until its leader is dead. */
+/** SIGKILLs a stack component's process group (as recorded by stack:up) and waits until it is dead. */
 async function killComponent(name: string): Promise<void> {
   const pid = readPid(cfg, name);
   assert.ok(pid, `${name} is running`);
   process.kill(-pid, 'SIGKILL');
-  const deadline = Date.now() + 10_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-  assert.equal(isAlive(pid), false, `${name} (pid ${pid}) died of SIGKILL within 10 s`);
+  assert.ok(await untilDead(pid, 10_000), `${name} (pid ${pid}) died of SIGKILL within 10 s`);
 }
 
 /** stack:up is idempotent: it restarts exactly the components that are down, on the same data. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { isAlive } from '../../../scripts/stack/processes';
+import { isAlive, untilDead } from '../../../scripts/stack/processes';
 
 const state = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[0];
 
@@ -33,5 +33,15 @@ describe('isAlive', () => {
     } finally {
       parent.kill('SIGKILL');
     }
+  });
+});
+
+describe('untilDead', () => {
+  it('resolves true once a killed process is gone, and false at the deadline while it still runs', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    assert.ok(child.pid);
+    assert.equal(await untilDead(child.pid, 200), false);
+    child.kill('SIGKILL');
+    assert.equal(await untilDead(child.pid, 5000), true);
   });
 });
